@@ -1,0 +1,34 @@
+package io.bgswap;
+
+import io.bgswap.image.ArgbImage;
+import io.bgswap.image.FloatImage;
+
+/**
+ * Finds the person: image in, person probability out. The probability map covers the whole
+ * image at the model's own resolution (not the image's, and not necessarily its aspect ratio);
+ * a {@link Matter} brings it to full resolution.
+ *
+ * <p>Segmenters come from the backends found through {@link java.util.ServiceLoader} (see
+ * {@link io.bgswap.spi.BackendProvider}); {@link BackgroundSwapper} wires one up. Implementations
+ * are thread-safe and hold native resources until {@link #close()}.
+ */
+public interface Segmenter extends AutoCloseable {
+    /**
+     * @param image the photo or frame
+     * @return person probability in [0, 1]
+     */
+    FloatImage segment(ArgbImage image);
+
+    /** @return the model's name */
+    String modelName();
+
+    /** @return the backend's name */
+    String backend();
+
+    /** @return the device inference runs on */
+    Device device();
+
+    /** Frees native resources; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,164 @@
+package io.bgswap.image;
+
+/**
+ * Bilinear resampling with half-pixel centres: destination pixel {@code x} samples the source at
+ * {@code (x + 0.5) * srcWidth / dstWidth - 0.5}, clamped to the edge. This is the convention of
+ * TFLite's {@code RESIZE_BILINEAR(half_pixel_centers)} and ONNX {@code Resize(half_pixel)}.
+ * No antialiasing filter is applied when shrinking. Thread-safe: the class holds no state.
+ */
+public final class Resize {
+    private Resize() {
+    }
+
+    /**
+     * Precomputed source indices and weights along one axis.
+     *
+     * @param lo     lower source index per destination index
+     * @param hi     upper source index per destination index
+     * @param weight weight of {@code hi} per destination index
+     */
+    public record Axis(int[] lo, int[] hi, float[] weight) {
+        /**
+         * @param src source length
+         * @param dst destination length
+         * @return the sampling table
+         */
+        public static Axis of(int src, int dst) {
+            int[] lo = new int[dst];
+            int[] hi = new int[dst];
+            float[] w = new float[dst];
+            double scale = (double) src / dst;
+            for (int i = 0; i < dst; i++) {
+                double s = (i + 0.5) * scale - 0.5;
+                if (s < 0) {
+                    s = 0;
+                }
+                int l = (int) Math.floor(s);
+                if (l > src - 1) {
+                    l = src - 1;
+                }
+                int h = Math.min(l + 1, src - 1);
+                lo[i] = l;
+                hi[i] = h;
+                w[i] = (float) Math.min(1.0, s - l);
+            }
+            return new Axis(lo, hi, w);
+        }
+    }
+
+    /**
+     * @param src the source
+     * @param dst the destination, of any size; written in full
+     * @return {@code dst}
+     */
+    public static FloatImage bilinear(FloatImage src, FloatImage dst) {
+        Axis ax = Axis.of(src.width(), dst.width());
+        Axis ay = Axis.of(src.height(), dst.height());
+        float[] s = src.data();
+        float[] d = dst.data();
+        int sw = src.width();
+        int dw = dst.width();
+        for (int y = 0; y < dst.height(); y++) {
+            int r0 = ay.lo()[y] * sw;
+            int r1 = ay.hi()[y] * sw;
+            float wy = ay.weight()[y];
+            int o = y * dw;
+            for (int x = 0; x < dw; x++) {
+                int x0 = ax.lo()[x];
+                int x1 = ax.hi()[x];
+                float wx = ax.weight()[x];
+                float top = s[r0 + x0] + (s[r0 + x1] - s[r0 + x0]) * wx;
+                float bottom = s[r1 + x0] + (s[r1 + x1] - s[r1 + x0]) * wx;
+                d[o + x] = top + (bottom - top) * wy;
+            }
+        }
+        return dst;
+    }
+
+    /**
+     * @param src    the source
+     * @param width  destination width
+     * @param height destination height
+     * @return a new resized image
+     */
+    public static FloatImage bilinear(FloatImage src, int width, int height) {
+        return bilinear(src, FloatImage.create(width, height));
+    }
+
+    /**
+     * Resizes a colour image; alpha is resampled like the colour channels (non-premultiplied).
+     *
+     * @param src    the source
+     * @param width  destination width
+     * @param height destination height
+     * @return a new image
+     */
+    public static ArgbImage bilinear(ArgbImage src, int width, int height) {
+        Axis ax = Axis.of(src.width(), width);
+        Axis ay = Axis.of(src.height(), height);
+        int[] s = src.pixels();
+        int[] d = new int[width * height];
+        int sw = src.width();
+        for (int y = 0; y < height; y++) {
+            int r0 = ay.lo()[y] * sw;
+            int r1 = ay.hi()[y] * sw;
+            float wy = ay.weight()[y];
+            for (int x = 0; x < width; x++) {
+                int p00 = s[r0 + ax.lo()[x]];
+                int p01 = s[r0 + ax.hi()[x]];
+                int p10 = s[r1 + ax.lo()[x]];
+                int p11 = s[r1 + ax.hi()[x]];
+                float wx = ax.weight()[x];
+                int out = 0;
+                for (int shift = 0; shift <= 24; shift += 8) {
+                    float a = (p00 >>> shift) & 0xFF;
+                    float b = (p01 >>> shift) & 0xFF;
+                    float c = (p10 >>> shift) & 0xFF;
+                    float e = (p11 >>> shift) & 0xFF;
+                    float top = a + (b - a) * wx;
+                    float bottom = c + (e - c) * wx;
+                    int v = Math.round(top + (bottom - top) * wy);
+                    out |= (v & 0xFF) << shift;
+                }
+                d[y * width + x] = out;
+            }
+        }
+        return new ArgbImage(width, height, d);
+    }
+
+    /**
+     * Shrinks by averaging whole blocks of pixels when the factor is large, then finishes with
+     * bilinear; used where aliasing would matter (guides for filtering).
+     *
+     * @param src    source gray values
+     * @param width  destination width (at most the source width)
+     * @param height destination height (at most the source height)
+     * @return a new image
+     */
+    public static FloatImage area(FloatImage src, int width, int height) {
+        int fx = Math.max(1, src.width() / width);
+        int fy = Math.max(1, src.height() / height);
+        if (fx == 1 && fy == 1) {
+            return bilinear(src, width, height);
+        }
+        int bw = src.width() / fx;
+        int bh = src.height() / fy;
+        float[] s = src.data();
+        float[] b = new float[bw * bh];
+        float norm = 1f / (fx * fy);
+        for (int y = 0; y < bh; y++) {
+            for (int x = 0; x < bw; x++) {
+                float sum = 0;
+                for (int dy = 0; dy < fy; dy++) {
+                    int row = (y * fy + dy) * src.width() + x * fx;
+                    for (int dx = 0; dx < fx; dx++) {
+                        sum += s[row + dx];
+                    }
+                }
+                b[y * bw + x] = sum * norm;
+            }
+        }
+        FloatImage blocks = new FloatImage(bw, bh, b);
+        return bw == width && bh == height ? blocks : bilinear(blocks, width, height);
+    }
+}

@@ -1,0 +1,71 @@
+package io.bgswap.segmentation;
+
+import io.bgswap.image.ArgbImage;
+import io.bgswap.image.Resize;
+import io.bgswap.model.ModelDescriptor;
+import io.bgswap.model.TensorLayout;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Turns an image into a model's input tensor in one pass: bilinear stretch to the model's input
+ * size (half-pixel centres), per-channel normalisation, and layout. Thread-safe: holds no state.
+ */
+public final class TensorPacker {
+    private TensorPacker() {
+    }
+
+    /**
+     * @param image      the image
+     * @param descriptor the model's input description
+     * @param out        receives {@link ModelDescriptor#inputSize()} values from position 0
+     */
+    public static void pack(ArgbImage image, ModelDescriptor descriptor, FloatBuffer out) {
+        int w = descriptor.inputWidth();
+        int h = descriptor.inputHeight();
+        Resize.Axis ax = Resize.Axis.of(image.width(), w);
+        Resize.Axis ay = Resize.Axis.of(image.height(), h);
+        float[] mean = descriptor.mean();
+        float[] inv = descriptor.std();
+        for (int c = 0; c < 3; c++) {
+            inv[c] = 1f / inv[c];
+        }
+        int[] px = image.pixels();
+        int sw = image.width();
+        boolean planar = descriptor.layout() == TensorLayout.NCHW;
+        int plane = w * h;
+        float[] row = new float[w * 3];
+        for (int y = 0; y < h; y++) {
+            int r0 = ay.lo()[y] * sw;
+            int r1 = ay.hi()[y] * sw;
+            float wy = ay.weight()[y];
+            for (int x = 0; x < w; x++) {
+                int p00 = px[r0 + ax.lo()[x]];
+                int p01 = px[r0 + ax.hi()[x]];
+                int p10 = px[r1 + ax.lo()[x]];
+                int p11 = px[r1 + ax.hi()[x]];
+                float wx = ax.weight()[x];
+                for (int c = 0; c < 3; c++) {
+                    int shift = 16 - 8 * c;
+                    float a = (p00 >> shift) & 0xFF;
+                    float b = (p01 >> shift) & 0xFF;
+                    float d = (p10 >> shift) & 0xFF;
+                    float e = (p11 >> shift) & 0xFF;
+                    float top = a + (b - a) * wx;
+                    float bottom = d + (e - d) * wx;
+                    row[x * 3 + c] = (top + (bottom - top) * wy - mean[c]) * inv[c];
+                }
+            }
+            if (planar) {
+                for (int c = 0; c < 3; c++) {
+                    int base = c * plane + y * w;
+                    for (int x = 0; x < w; x++) {
+                        out.put(base + x, row[x * 3 + c]);
+                    }
+                }
+            } else {
+                out.put(y * w * 3, row);
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.bgswap.examples.cli;
+
+import io.bgswap.Background;
+import io.bgswap.BackgroundSwapper;
+import io.bgswap.BgSwapException;
+import io.bgswap.ErrorCode;
+import io.bgswap.image.ArgbImage;
+import io.bgswap.image.FloatImage;
+import io.bgswap.image.ImageFiles;
+import io.bgswap.image.ImageFormat;
+import io.bgswap.image.Images;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code bgswap replace}: one photo to one file, or many photos (files, directories) to a directory. */
+@Command(name = "replace", mixinStandardHelpOptions = true,
+        description = "Replace (or remove) the background of photos.")
+final class ReplaceCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Image files or directories of images")
+    List<Path> inputs;
+
+    @Option(names = {"-b", "--background"}, paramLabel = "BG", defaultValue = "transparent",
+            description = "#rrggbb, blur[:RADIUS], transparent, or an image file; default: ${DEFAULT-VALUE}")
+    String background;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+            description = "Output file for one input; output directory for several inputs or a directory")
+    Path output;
+
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "png",
+            description = "png or jpg, for files written into an output directory; default: ${DEFAULT-VALUE}")
+    String format;
+
+    @Option(names = "--quality", paramLabel = "Q", defaultValue = "0.92", description = "JPEG quality in (0, 1]; default: ${DEFAULT-VALUE}")
+    float quality;
+
+    @Option(names = "--matte", description = "Write the alpha matte instead of a composite")
+    boolean matteOnly;
+
+    @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "100",
+            description = "Reject larger images before decoding them; default: ${DEFAULT-VALUE}")
+    double maxMegapixels;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        List<Path> files = expand(inputs);
+        if (files.isEmpty()) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "No image files among the inputs");
+        }
+        boolean toDirectory = files.size() > 1 || inputs.stream().anyMatch(Files::isDirectory) || Files.isDirectory(output);
+        ImageFormat dirFormat = ImageFormat.parse(format);
+        Background bg = Background.parse(background);
+        long maxPixels = (long) (maxMegapixels * 1_000_000);
+        int failed = 0;
+        try (BackgroundSwapper swapper = modelOptions.open();
+             ProgressBar bar = files.size() > 1 ? new ProgressBarBuilder().setTaskName("bgswap").setInitialMax(files.size())
+                     .setStyle(ProgressBarStyle.ASCII).setUnit(" img", 1).build() : null) {
+            for (Path in : files) {
+                Path out = toDirectory ? output.resolve(stem(in) + "." + dirFormat.extension()) : output;
+                try {
+                    ArgbImage image = ImageFiles.read(in, maxPixels);
+                    ArgbImage result;
+                    if (matteOnly) {
+                        FloatImage alpha = swapper.matte(image);
+                        result = Images.matteToArgb(alpha);
+                    } else {
+                        result = swapper.replace(image, bg);
+                    }
+                    ImageFiles.write(result, out, quality);
+                    if (bar == null) {
+                        err.println("Wrote " + out);
+                    }
+                } catch (BgSwapException e) {
+                    if (isSetupFailure(e.code())) {
+                        throw e;
+                    }
+                    failed++;
+                    err.println("bgswap: " + e.getMessage() + " [" + e.code() + "]");
+                }
+                if (bar != null) {
+                    bar.step();
+                }
+            }
+        }
+        err.flush();
+        if (failed > 0) {
+            err.println("bgswap: " + failed + " of " + files.size() + " inputs failed");
+            return BgSwapCommand.EXIT_PARTIAL;
+        }
+        return 0;
+    }
+
+    private static boolean isSetupFailure(ErrorCode code) {
+        return code == ErrorCode.MODEL_NOT_FOUND || code == ErrorCode.BACKEND_NOT_FOUND
+                || code == ErrorCode.DEVICE_UNAVAILABLE || code == ErrorCode.CHECKSUM_MISMATCH
+                || code == ErrorCode.DOWNLOAD_FAILED || code == ErrorCode.UNSUPPORTED_MODEL;
+    }
+
+    private static String stem(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    private static List<Path> expand(List<Path> inputs) {
+        List<Path> files = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    s.filter(Files::isRegularFile).filter(ReplaceCommand::looksLikeImage).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    throw new BgSwapException(ErrorCode.IO_ERROR, "Cannot list " + p + ": " + e.getMessage(), e);
+                }
+            } else {
+                files.add(p);
+            }
+        }
+        return files;
+    }
+
+    private static boolean looksLikeImage(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp") || n.endsWith(".gif");
+    }
+}
