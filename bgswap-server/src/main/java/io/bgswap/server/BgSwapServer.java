@@ -361,6 +361,9 @@ public final class BgSwapServer implements AutoCloseable {
         try {
             ArgbImage photo = ImageFiles.decode(request.image(), "image", config.maxPixels());
             BackgroundSwapper swapper = swappers.get(request.model());
+            if (call.answered.get()) {
+                return; // timed out while the image was decoded or the model opened: spare the inference
+            }
             byte[] out;
             String type;
             if (matteOnly) {
