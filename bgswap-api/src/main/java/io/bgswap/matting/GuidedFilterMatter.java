@@ -18,25 +18,29 @@ public final class GuidedFilterMatter implements Matter {
     /** Default long side of the working resolution. */
     public static final int DEFAULT_WORKING_SIZE = 1024;
     /** Default regularisation. */
-    public static final float DEFAULT_EPS = 1e-3f;
+    public static final float DEFAULT_EPS = 1e-4f;
 
     private final int workingSize;
+    private final int radius;
     private final float eps;
 
     /** A matter with the default settings. */
     public GuidedFilterMatter() {
-        this(DEFAULT_WORKING_SIZE, DEFAULT_EPS);
+        this(DEFAULT_WORKING_SIZE, 0, DEFAULT_EPS);
     }
 
     /**
      * @param workingSize long side of the resolution the filter is fitted at
+     * @param radius      window radius at the working resolution; 0 derives it from how much the
+     *                    probability map must be enlarged (about two of its pixels)
      * @param eps         regularisation; larger is smoother
      */
-    public GuidedFilterMatter(int workingSize, float eps) {
-        if (workingSize < 16 || !(eps > 0f)) {
-            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "workingSize must be >= 16 and eps > 0");
+    public GuidedFilterMatter(int workingSize, int radius, float eps) {
+        if (workingSize < 16 || radius < 0 || !(eps > 0f)) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "workingSize must be >= 16, radius >= 0 and eps > 0");
         }
         this.workingSize = workingSize;
+        this.radius = radius;
         this.eps = eps;
     }
 
@@ -50,8 +54,9 @@ public final class GuidedFilterMatter implements Matter {
         FloatImage guide = luma(image);
         FloatImage guideLow = Resize.area(guide, ww, wh);
         FloatImage probLow = Resize.bilinear(probability, ww, wh);
-        int radius = Math.max(2, Math.max(ww, wh) / 128);
-        FloatImage[] ab = GuidedFilter.coefficients(guideLow, probLow, radius, eps);
+        int r = radius > 0 ? radius
+                : Math.max(1, Math.round(2f * Math.max(ww, wh) / Math.max(probability.width(), probability.height())));
+        FloatImage[] ab = GuidedFilter.coefficients(guideLow, probLow, r, eps);
         FloatImage a = ww == w && wh == h ? ab[0] : Resize.bilinear(ab[0], w, h);
         FloatImage b = ww == w && wh == h ? ab[1] : Resize.bilinear(ab[1], w, h);
         float[] g = guide.data();
