@@ -187,9 +187,19 @@ public final class BgSwapServer implements AutoCloseable {
             workers.shutdown();
             long graceMillis = config.shutdownGrace().toMillis();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-            // stop() closes the listening socket at once, then waits for exchanges to end.
-            http.stop((int) Math.min(Integer.MAX_VALUE, (graceMillis + 999) / 1000));
-            boolean idle = workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            // HttpServer.stop closes the listening socket at once and then waits, but it only notices
+            // that it is idle when an exchange ends after the call, so the wait for requests in
+            // flight is ours, and a second stop(0) ends its wait.
+            Thread stopper = new Thread(() -> http.stop((int) Math.min(Integer.MAX_VALUE, (graceMillis + 999) / 1000)),
+                    "bgswap-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+            while ((metrics.inFlight() > 0 || !workers.isTerminated()) && System.nanoTime() < deadline) {
+                workers.awaitTermination(10, TimeUnit.MILLISECONDS);
+            }
+            boolean idle = workers.isTerminated();
+            http.stop(0);
+            stopper.join();
             timer.shutdownNow();
             httpThreads.shutdown();
             if (idle) {
