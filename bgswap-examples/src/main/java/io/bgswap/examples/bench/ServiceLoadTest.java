@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
  * the 503s the service shed on purpose, any other error, and the process's resident memory.
  *
  * <pre>
- * java -cp bgswap-examples/target/bgswap.jar io.bgswap.examples.bench.ServiceLoadTest \
+ * java -Xmx1g -cp bgswap-examples/target/bgswap.jar io.bgswap.examples.bench.ServiceLoadTest \
  *     --model isnet-small --seconds 60 --clients 8 --image ../shared/eval/image/p_07141906.jpg
  * </pre>
  *
@@ -99,14 +99,33 @@ public final class ServiceLoadTest implements Callable<Integer> {
             URI target = server.uri().resolve("v1/replace?format=jpg&background="
                     + background.replace("#", "%23"));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            for (int i = 0; i < 2; i++) { // warm-up
-                send(http, target, photo);
-            }
+            warmUp(http, target, photo, c.workers());
             long rssBefore = rssKb();
             Result r = run(http, target, photo);
             long rssAfter = rssKb();
             report(r, baselineMs, rssBefore, rssAfter);
             return r.errors.sum() == 0 ? 0 : 1;
+        }
+    }
+
+    /** Every worker processes one image at once, so that heaps and engine arenas reach their working size. */
+    private static void warmUp(HttpClient http, URI target, byte[] photo, int workers) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    send(http, target, photo);
+                } catch (IOException e) {
+                    System.out.println("warm-up request failed: " + e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
         }
     }
 
@@ -133,6 +152,7 @@ public final class ServiceLoadTest implements Callable<Integer> {
         final LongAdder errors = new LongAdder();
         final Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
         final AtomicLong peakRssKb = new AtomicLong();
+        final List<String> rssSamples = new ArrayList<>();
         long elapsedNanos;
     }
 
@@ -171,8 +191,13 @@ public final class ServiceLoadTest implements Callable<Integer> {
             }, "load-client-" + i);
             t.start();
         }
+        int tick = 0;
         while (!done.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-            result.peakRssKb.accumulateAndGet(rssKb(), Math::max);
+            long rss = rssKb();
+            result.peakRssKb.accumulateAndGet(rss, Math::max);
+            if (++tick % 10 == 0) {
+                result.rssSamples.add(String.format(Locale.ROOT, "%ds:%.0f", tick, rss / 1024.0));
+            }
         }
         result.elapsedNanos = System.nanoTime() - start;
         return result;
@@ -193,6 +218,7 @@ public final class ServiceLoadTest implements Callable<Integer> {
                 r.shed.sum(), r.errors.sum(), r.errorKinds);
         System.out.printf(Locale.ROOT, "resident memory: %.0f MB after warm-up, %.0f MB peak, %.0f MB at the end%n",
                 rssBefore / 1024.0, Math.max(r.peakRssKb.get(), rssAfter) / 1024.0, rssAfter / 1024.0);
+        System.out.println("resident memory every 10 s (MB): " + String.join(" ", r.rssSamples));
     }
 
     private static double pct(List<Long> sorted, int p) {
