@@ -92,15 +92,15 @@ public record ServerConfig(String bind, int port, int workers, int queueCapacity
             return this;
         }
 
-        /** @param capacity waiting requests allowed; default: twice the workers @return this */
+        /** @param capacity waiting requests allowed, -1 for the default: twice the workers @return this */
         public Builder queueCapacity(int capacity) {
             this.queueCapacity = capacity;
             return this;
         }
 
         /**
-         * @param threads CPU threads per inference, 0 for the backend's default; default: the
-         *                cores shared out among the workers
+         * @param threads CPU threads per inference, 0 for the backend's default, -1 for the
+         *                default: the cores shared out among the workers
          * @return this
          */
         public Builder threadsPerInference(int threads) {
@@ -159,8 +159,8 @@ public record ServerConfig(String bind, int port, int workers, int queueCapacity
         /** @return the settings */
         public ServerConfig build() {
             int cores = Runtime.getRuntime().availableProcessors();
-            int queue = queueCapacity >= 0 ? queueCapacity : 2 * workers;
-            int threads = threadsPerInference >= 0 ? threadsPerInference : Math.max(1, cores / Math.max(1, workers));
+            int queue = queueCapacity == -1 ? 2 * workers : queueCapacity;
+            int threads = threadsPerInference == -1 ? Math.max(1, cores / Math.max(1, workers)) : threadsPerInference;
             return new ServerConfig(bind, port, workers, queue, threads, maxBodyBytes, maxPixels, requestTimeout,
                     shutdownGrace, defaultModel, backend, device, modelStore);
         }

@@ -59,7 +59,7 @@ final class ServeCommand implements Callable<Integer> {
                 .maxBodyBytes((long) (maxBodyMb * 1_000_000)).maxPixels((long) (maxMegapixels * 1_000_000))
                 .requestTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
                 .defaultModel(modelOptions.model).backend(modelOptions.backend);
-        if (workers > 0) {
+        if (workers != 0) {
             b.workers(workers);
         }
         if (modelOptions.threads > 0) {
