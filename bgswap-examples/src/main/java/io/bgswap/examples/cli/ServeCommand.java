@@ -69,6 +69,7 @@ final class ServeCommand implements Callable<Integer> {
             b.device(Device.parse(modelOptions.device));
         }
         BgSwapServer server = BgSwapServer.start(b.build());
+        closeOnSignals(server, err);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bgswap-shutdown"));
         if (!noPreload) {
             server.preload(modelOptions.model);
@@ -77,5 +78,25 @@ final class ServeCommand implements Callable<Integer> {
         err.flush();
         server.awaitClosed();
         return 0;
+    }
+
+    /**
+     * SIGTERM and SIGINT close the server before the JVM begins to exit. A shutdown hook alone is
+     * not enough: ONNX Runtime releases its environment in a shutdown hook of its own, which runs
+     * at the same time as ours and would pull the engine from under the requests still in flight.
+     */
+    @SuppressWarnings("sunapi")
+    private static void closeOnSignals(BgSwapServer server, PrintWriter err) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    err.println("bgswap: SIG" + name + ": finishing the requests in flight, then stopping");
+                    err.flush();
+                    new Thread(server::close, "bgswap-shutdown").start();
+                });
+            } catch (IllegalArgumentException e) {
+                // The platform has no such signal, or the JVM reserves it: the shutdown hook remains.
+            }
+        }
     }
 }
