@@ -57,7 +57,7 @@ import java.util.stream.Collectors;
  * <p>Images are processed by a fixed pool of workers fed by a bounded queue: when the queue is
  * full the service answers 503 with {@code Retry-After}, so load never piles up in memory.
  * Errors are JSON objects {@code {"error": CODE, "message": ...}} whose codes are the library's
- * {@link ErrorCode} names or the service's own (see {@link #close()} and the documentation).
+ * {@link ErrorCode} names or the service's own ({@code BUSY}, {@code TIMEOUT}, ...; see docs/service.md).
  * Each model is opened once, on first use or by {@link #preload(String)}, and shared.
  *
  * <p>Thread-safe. {@link #close()} stops accepting, lets requests in flight finish (up to the
@@ -171,6 +171,9 @@ public final class BgSwapServer implements AutoCloseable {
      * Graceful shutdown: stops accepting connections, answers 503 to new requests on open
      * connections, waits up to the grace period for requests in flight and queued, then frees
      * the models. Idempotent; a second caller waits for the first to finish.
+     *
+     * <p>Call it before the JVM begins to exit: ONNX Runtime frees its engine in a shutdown hook
+     * of its own, which would run alongside one that calls this method.
      */
     @Override
     public void close() {
