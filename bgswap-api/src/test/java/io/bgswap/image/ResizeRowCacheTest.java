@@ -7,7 +7,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ResizeTest {
+class ResizeRowCacheTest {
     /** The row-caching resize must give exactly the direct 2x2 mix of the documented coordinates. */
     @ParameterizedTest
     @CsvSource({"256,256,1280,720", "1280,720,256,256", "7,5,3,11", "1,1,4,4", "100,1,7,3", "3,9,3,9"})
