@@ -1,5 +1,7 @@
 package io.bgswap.server;
 
+import io.bgswap.testing.EvalSet;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -19,11 +21,11 @@ final class TestImages {
 
     /** @return an evaluation portrait, or {@code null} when the evaluation set is absent */
     static Path evalPortrait() {
-        String dir = System.getProperty("bgswap.eval.dir");
+        Path dir = EvalSet.directory();
         if (dir == null) {
             return null;
         }
-        Path p = Path.of(dir, "image", "p_07141906.jpg");
+        Path p = dir.resolve("image").resolve("p_07141906.jpg");
         return Files.isRegularFile(p) ? p : null;
     }
 
