@@ -18,7 +18,9 @@ import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.nn.Conv2d;
 import org.tensorflow.op.nn.DepthwiseConv2dNative;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TNumber;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,6 +127,9 @@ final class TfGraphBuilder {
         if (op instanceof Op.Conv2D c) {
             return conv(n, c);
         }
+        if (op instanceof Op.QuantizedConv2D q) {
+            return quantizedConv(n, q);
+        }
         if (op instanceof Op.ConvTranspose2D c) {
             return convTranspose(n, c);
         }
@@ -192,20 +197,77 @@ final class TfGraphBuilder {
         requireRank(n, xv, 4);
         Operand<TFloat32> x = inOrder(xv, NHWC);
         Tensor w = constantInput(n, 1, "weight");
+        checkWeight(n, w, (int) x.shape().size(3), c.group());
+        Operand<TFloat32> y = convolve(x, w.toFloats(), w.shape(), c, false);
+        return new Value(bias(n, y, w.dim(0), 2), NHWC, false);
+    }
+
+    /**
+     * Dynamic quantisation as ONNX Runtime computes it: the activation is quantised to uint8 with
+     * one scale and zero point from its own range, the integer convolution of {@code xq - zp} and
+     * {@code w - wzp} runs in float64, where every product and sum of such 8-bit differences is
+     * exact (as int32 accumulation is), and the sum is rescaled in float32.
+     */
+    private Value quantizedConv(Node n, Op.QuantizedConv2D q) {
+        Op.Conv2D c = q.conv();
+        Value xv = value(n.inputs().get(0));
+        requireRank(n, xv, 4);
+        Operand<TFloat32> x = inOrder(xv, NHWC);
+        Tensor w = constantInput(n, 1, "weight");
+        Tensor wzp = constantInput(n, 2, "weight zero point");
+        Tensor wscale = constantInput(n, 3, "weight scale");
+        checkWeight(n, w, (int) x.shape().size(3), c.group());
+        int outCh = w.dim(0);
+        if ((wzp.size() != 1 && wzp.size() != outCh) || (wscale.size() != 1 && wscale.size() != outCh)) {
+            throw unsupported("node " + n.name() + ": weight zero point and scale need 1 or " + outCh + " values");
+        }
+        float[] raw = w.toFloats();
+        float[] zps = wzp.toFloats();
+        int perOut = raw.length / outCh;
+        float[] centred = new float[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            centred[i] = raw[i] - zps[zps.length == 1 ? 0 : i / perOut];
+        }
+        Operand<TInt32> all = tf.constant(new int[] {0, 1, 2, 3});
+        Operand<TFloat32> zero = tf.constant(0f);
+        Operand<TFloat32> lo = tf.math.minimum(tf.min(x, all), zero);
+        Operand<TFloat32> hi = tf.math.maximum(tf.max(x, all), zero);
+        Operand<TFloat32> scale = tf.math.div(tf.math.sub(hi, lo), tf.constant(255f));
+        // An all-zero activation has scale 0: divide by 1 instead, which quantises it to 0 with zero point 0.
+        Operand<TFloat32> divisor = tf.math.add(scale, tf.dtypes.cast(tf.math.equal(scale, zero), TFloat32.class));
+        Operand<TFloat32> zp = clamp(tf.math.rint(tf.math.div(tf.math.neg(lo), divisor)));
+        Operand<TFloat32> xq = clamp(tf.math.add(tf.math.rint(tf.math.div(x, divisor)), zp));
+        Operand<TFloat64> centredX = tf.dtypes.cast(tf.math.sub(xq, zp), TFloat64.class);
+        Operand<TFloat64> acc = convolve(centredX, centred, w.shape(), c, true);
+        float[] ws = wscale.toFloats();
+        Operand<TFloat32> outScale = tf.math.mul(scale, constant(new long[] {ws.length}, ws));
+        Operand<TFloat32> y = tf.math.mul(tf.dtypes.cast(acc, TFloat32.class), outScale);
+        return new Value(bias(n, y, outCh, 4), NHWC, false);
+    }
+
+    private Operand<TFloat32> clamp(Operand<TFloat32> v) {
+        return tf.math.minimum(tf.math.maximum(v, tf.constant(0f)), tf.constant(255f));
+    }
+
+    private void checkWeight(Node n, Tensor w, int inCh, int g) {
         if (w.rank() != 4) {
             throw unsupported("node " + n.name() + ": convolution weight must be 4-D, is " + Arrays.toString(w.shape()));
         }
-        int outCh = w.dim(0);
-        int groupIn = w.dim(1);
-        int kh = w.dim(2);
-        int kw = w.dim(3);
-        int inCh = (int) x.shape().size(3);
-        int g = c.group();
-        if (inCh != groupIn * g || outCh % g != 0) {
+        if (inCh != w.dim(1) * g || w.dim(0) % g != 0) {
             throw unsupported("node " + n.name() + ": weight " + Arrays.toString(w.shape()) + " does not fit "
                     + inCh + " input channels in " + g + " groups");
         }
-        float[] wf = w.toFloats();
+    }
+
+    /** The convolution of NHWC {@code x} with OIHW weights {@code wf}, in float32 or (for exact integer sums) float64. */
+    @SuppressWarnings("unchecked")
+    private <T extends TNumber> Operand<T> convolve(Operand<T> x, float[] wf, int[] wshape, Op.Conv2D c, boolean dbl) {
+        int outCh = wshape[0];
+        int groupIn = wshape[1];
+        int kh = wshape[2];
+        int kw = wshape[3];
+        int inCh = (int) x.shape().size(3);
+        int g = c.group();
         int[] pads = c.pads();
         List<Long> strides = List.of(1L, (long) c.strides()[0], (long) c.strides()[1], 1L);
         List<Long> dilations = List.of(1L, (long) c.dilations()[0], (long) c.dilations()[1], 1L);
@@ -214,12 +276,12 @@ final class TfGraphBuilder {
         String padding = !padded ? "VALID" : same ? "SAME" : "EXPLICIT";
         List<Long> explicit = List.of(0L, 0L, (long) pads[0], (long) pads[2], (long) pads[1], (long) pads[3], 0L, 0L);
         padded = padded && !same;
-        Operand<TFloat32> y;
         if (g == 1) {
-            Operand<TFloat32> filter = constant(new long[] {kh, kw, inCh, outCh}, hwio(wf, outCh, inCh, kh, kw, 0));
-            y = padded ? tf.nn.conv2d(x, filter, strides, padding, Conv2d.dilations(dilations), Conv2d.explicitPaddings(explicit))
+            Operand<T> filter = (Operand<T>) filter(new long[] {kh, kw, inCh, outCh}, hwio(wf, outCh, inCh, kh, kw, 0), dbl);
+            return padded ? tf.nn.conv2d(x, filter, strides, padding, Conv2d.dilations(dilations), Conv2d.explicitPaddings(explicit))
                     : tf.nn.conv2d(x, filter, strides, padding, Conv2d.dilations(dilations));
-        } else if (groupIn == 1) {
+        }
+        if (groupIn == 1) {
             // Depthwise with channel multiplier k: output channel c * k + m reads input channel c,
             // which is the same order as TensorFlow's [kH, kW, C, k] filter.
             int k = outCh / inCh;
@@ -233,30 +295,40 @@ final class TfGraphBuilder {
                     }
                 }
             }
-            Operand<TFloat32> filter = constant(new long[] {kh, kw, inCh, k}, f);
+            Operand<T> filter = (Operand<T>) filter(new long[] {kh, kw, inCh, k}, f, dbl);
             // DepthwiseConv2dNative aborts the process on EXPLICIT padding (TensorFlow 2.18), so
             // other pads than SAME's become a zero Pad before a VALID convolution.
-            Operand<TFloat32> in = x;
+            Operand<T> in = x;
             String dwPadding = padding;
             if (padded) {
-                in = tf.pad(x, tf.constant(new int[][] {{0, 0}, {pads[0], pads[2]}, {pads[1], pads[3]}, {0, 0}}), tf.constant(0f));
+                Operand<T> zero = (Operand<T>) (dbl ? tf.constant(0d) : tf.constant(0f));
+                in = tf.pad(x, tf.constant(new int[][] {{0, 0}, {pads[0], pads[2]}, {pads[1], pads[3]}, {0, 0}}), zero);
                 dwPadding = "VALID";
             }
-            y = tf.nn.depthwiseConv2dNative(in, filter, strides, dwPadding, DepthwiseConv2dNative.dilations(dilations));
-        } else {
-            int groupOut = outCh / g;
-            List<Operand<TFloat32>> parts = new ArrayList<>();
-            List<Operand<TFloat32>> slices = split(x, g);
-            for (int gi = 0; gi < g; gi++) {
-                Operand<TFloat32> filter = constant(new long[] {kh, kw, groupIn, groupOut},
-                        hwio(wf, groupOut, groupIn, kh, kw, gi * groupOut));
-                parts.add(padded ? tf.nn.conv2d(slices.get(gi), filter, strides, padding, Conv2d.dilations(dilations),
-                        Conv2d.explicitPaddings(explicit))
-                        : tf.nn.conv2d(slices.get(gi), filter, strides, padding, Conv2d.dilations(dilations)));
-            }
-            y = tf.concat(parts, tf.constant(3));
+            return tf.nn.depthwiseConv2dNative(in, filter, strides, dwPadding, DepthwiseConv2dNative.dilations(dilations));
         }
-        return new Value(bias(n, y, outCh), NHWC, false);
+        int groupOut = outCh / g;
+        List<Operand<T>> parts = new ArrayList<>();
+        List<Operand<T>> slices = split(x, g);
+        for (int gi = 0; gi < g; gi++) {
+            Operand<T> filter = (Operand<T>) filter(new long[] {kh, kw, groupIn, groupOut},
+                    hwio(wf, groupOut, groupIn, kh, kw, gi * groupOut), dbl);
+            parts.add(padded ? tf.nn.conv2d(slices.get(gi), filter, strides, padding, Conv2d.dilations(dilations),
+                    Conv2d.explicitPaddings(explicit))
+                    : tf.nn.conv2d(slices.get(gi), filter, strides, padding, Conv2d.dilations(dilations)));
+        }
+        return tf.concat(parts, tf.constant(3));
+    }
+
+    private Operand<? extends TNumber> filter(long[] shape, float[] data, boolean dbl) {
+        if (!dbl) {
+            return constant(shape, data);
+        }
+        double[] d = new double[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i];
+        }
+        return tf.constant(Shape.of(shape), DataBuffers.of(d, true, false));
     }
 
     /** Whether {@code pads} are what TensorFlow's SAME padding would choose (extra pixel at the end). */
@@ -340,23 +412,23 @@ final class TfGraphBuilder {
             y = tf.slice(y, tf.constant(new int[] {0, pads[0], pads[1], 0}),
                     tf.constant(new int[] {(int) xs.size(0), (int) (fullH - pads[0] - pads[2]), (int) (fullW - pads[1] - pads[3]), outCh}));
         }
-        return new Value(bias(n, y, outCh), NHWC, false);
+        return new Value(bias(n, y, outCh, 2), NHWC, false);
     }
 
-    private Operand<TFloat32> bias(Node n, Operand<TFloat32> y, int outCh) {
-        if (!n.hasInput(2)) {
+    private Operand<TFloat32> bias(Node n, Operand<TFloat32> y, int outCh, int index) {
+        if (!n.hasInput(index)) {
             return y;
         }
-        Tensor b = constantInput(n, 2, "bias");
+        Tensor b = constantInput(n, index, "bias");
         if (b.size() != outCh) {
             throw unsupported("node " + n.name() + ": bias has " + b.size() + " values for " + outCh + " channels");
         }
         return tf.nn.biasAdd(y, constant(new long[] {outCh}, b.toFloats()));
     }
 
-    private List<Operand<TFloat32>> split(Operand<TFloat32> x, int parts) {
-        List<Operand<TFloat32>> out = new ArrayList<>();
-        for (org.tensorflow.Output<TFloat32> o : tf.split(tf.constant(3), x, (long) parts).output()) {
+    private <T extends TNumber> List<Operand<T>> split(Operand<T> x, int parts) {
+        List<Operand<T>> out = new ArrayList<>();
+        for (org.tensorflow.Output<T> o : tf.split(tf.constant(3), x, (long) parts).output()) {
             out.add(o);
         }
         return out;

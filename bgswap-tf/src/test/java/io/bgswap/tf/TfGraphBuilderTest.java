@@ -137,6 +137,69 @@ class TfGraphBuilderTest {
         assertClose(run(g.build("y", 1, c, 6, 3), x), expected);
     }
 
+    /** The QuantizedConv2D definition, step by step, with int arithmetic for the accumulation. */
+    static float[] quantizedConv(float[] x, int c, int h, int w, byte[] wq, int o, int k, int[] wzp, float[] wscale,
+                                 float[] bias, int[] s, int[] pads, int g) {
+        float lo = 0, hi = 0;
+        for (float v : x) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        float scale = (hi - lo) / 255f;
+        int zp = scale == 0 ? 0 : (int) Math.max(0, Math.min(255, Math.rint(-lo / scale)));
+        int[] xq = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xq[i] = scale == 0 ? 0 : (int) Math.max(0, Math.min(255, Math.rint(x[i] / scale) + zp));
+        }
+        int oh = (h + pads[0] + pads[2] - k) / s[0] + 1, ow = (w + pads[1] + pads[3] - k) / s[1] + 1;
+        int cg = c / g, og = o / g;
+        float[] y = new float[o * oh * ow];
+        for (int oc = 0; oc < o; oc++) {
+            int wz = wzp[wzp.length == 1 ? 0 : oc];
+            float outScale = scale * wscale[wscale.length == 1 ? 0 : oc];
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    int acc = 0;
+                    for (int ci = 0; ci < cg; ci++) {
+                        int ic = (oc / og) * cg + ci;
+                        for (int u = 0; u < k; u++) {
+                            for (int v = 0; v < k; v++) {
+                                int yy = i * s[0] - pads[0] + u, xx = j * s[1] - pads[1] + v;
+                                if (yy >= 0 && yy < h && xx >= 0 && xx < w) {
+                                    acc += (xq[(ic * h + yy) * w + xx] - zp) * ((wq[((oc * cg + ci) * k + u) * k + v] & 0xFF) - wz);
+                                }
+                            }
+                        }
+                    }
+                    y[(oc * oh + i) * ow + j] = (float) acc * outScale + bias[oc];
+                }
+            }
+        }
+        return y;
+    }
+
+    @Test
+    void quantizedConvolutionMatchesIntegerArithmetic() {
+        for (int g : new int[] {1, 4}) {
+            int c = 4, h = 9, w = 8, o = 4, k = 3;
+            float[] x = Reference.random(random, c * h * w);
+            byte[] wq = new byte[o * (c / g) * k * k];
+            random.nextBytes(wq);
+            int[] wzp = {131};
+            float[] wscale = {0.011f, 0.02f, 0.005f, 0.03f};
+            float[] b = Reference.random(random, o);
+            int[] s = {2, 2}, pads = {1, 1, 1, 0};
+            float[] expected = quantizedConv(x, c, h, w, wq, o, k, wzp, wscale, b, s, pads, g);
+            G gr = new G().input("x", 1, c, h, w);
+            gr.constants.put("wq", Tensor.ofBytes(DataType.UINT8, new int[] {o, c / g, k, k}, wq));
+            gr.constants.put("wzp", Tensor.ofBytes(DataType.UINT8, new int[] {1}, new byte[] {(byte) 131}));
+            gr.node(new Op.QuantizedConv2D(new Op.Conv2D(s, pads, new int[] {1, 1}, g)), "y", "x", "wq", "wzp",
+                    gr.constant("ws", wscale, o), gr.constant("b", b, o));
+            float[] actual = run(gr.build("y", 1, o, 5, 4), x);
+            assertClose(actual, expected);
+        }
+    }
+
     @Test
     void groupedConvolution() {
         int c = 4, h = 5, w = 5, o = 6, k = 3, grp = 2;
