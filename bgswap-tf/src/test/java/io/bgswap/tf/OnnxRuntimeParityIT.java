@@ -33,6 +33,8 @@ class OnnxRuntimeParityIT {
     @CsvSource({
             "selfie, 1e-4, 1e-4",
             "selfie-landscape, 1e-4, 1e-4",
+            "isnet-medium, 1e-3, 1e-3",
+            "isnet-small, 1.0, 1e-2",
     })
     void probabilitiesAgreeWithOnnxRuntime(String model, double maxAllowed, double meanAllowed) throws IOException {
         Path eval = TestModels.evalDir();
