@@ -44,6 +44,8 @@ import java.util.Map;
  */
 final class TfGraphBuilder {
     private static final int[] NHWC = {0, 2, 3, 1};
+    /** System property: {@code true} sums quantised convolutions in float64 (exact, several times slower). */
+    static final String EXACT_PROPERTY = "bgswap.tf.exactQuantizedSums";
 
     /** A graph value: a TensorFlow operand holding the logical tensor's dimensions in order {@code perm}. */
     private static final class Value {
@@ -66,11 +68,13 @@ final class TfGraphBuilder {
 
     private final Ops tf;
     private final Graph model;
+    private final boolean exactIntegerSums;
     private final Map<String, Value> values = new HashMap<>();
     private final Map<String, Operand<TFloat32>> inputs = new HashMap<>();
     private final Map<String, Operand<TFloat32>> outputs = new HashMap<>();
 
-    private TfGraphBuilder(org.tensorflow.Graph target, Graph model, DeviceSpec device) {
+    private TfGraphBuilder(org.tensorflow.Graph target, Graph model, DeviceSpec device, boolean exactIntegerSums) {
+        this.exactIntegerSums = exactIntegerSums;
         Ops ops = Ops.create(target);
         this.tf = device == null ? ops : ops.withDevice(device);
         this.model = model;
@@ -90,7 +94,17 @@ final class TfGraphBuilder {
      * @throws BgSwapException {@code UNSUPPORTED_MODEL} for an operator or attribute this backend cannot express
      */
     static Built build(org.tensorflow.Graph target, Graph model, DeviceSpec device) {
-        TfGraphBuilder b = new TfGraphBuilder(target, model, device);
+        return build(target, model, device, Boolean.getBoolean(EXACT_PROPERTY));
+    }
+
+    /**
+     * As {@link #build(org.tensorflow.Graph, Graph, DeviceSpec)}, choosing how quantised
+     * convolutions sum.
+     *
+     * @param exactIntegerSums sum quantised convolutions in float64 (exact, slow) instead of float32
+     */
+    static Built build(org.tensorflow.Graph target, Graph model, DeviceSpec device, boolean exactIntegerSums) {
+        TfGraphBuilder b = new TfGraphBuilder(target, model, device, exactIntegerSums);
         try {
             b.buildAll();
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -205,8 +219,12 @@ final class TfGraphBuilder {
     /**
      * Dynamic quantisation as ONNX Runtime computes it: the activation is quantised to uint8 with
      * one scale and zero point from its own range, the integer convolution of {@code xq - zp} and
-     * {@code w - wzp} runs in float64, where every product and sum of such 8-bit differences is
-     * exact (as int32 accumulation is), and the sum is rescaled in float32.
+     * {@code w - wzp} runs on those integer values held in floats, and the sum is rescaled in
+     * float32. Each product of two 8-bit differences is exact in float32; sums are exact while they
+     * stay below 2^24 in magnitude and beyond that are rounded to float32's 24 bits, as ONNX
+     * Runtime's own int32-to-float conversion of the sum rounds them. With
+     * {@link #exactIntegerSums} the convolution runs in float64 instead, where every sum is exact,
+     * at several times the cost (TensorFlow has no fast float64 convolution on the CPU).
      */
     private Value quantizedConv(Node n, Op.QuantizedConv2D q) {
         Op.Conv2D c = q.conv();
@@ -237,11 +255,17 @@ final class TfGraphBuilder {
         Operand<TFloat32> divisor = tf.math.add(scale, tf.dtypes.cast(tf.math.equal(scale, zero), TFloat32.class));
         Operand<TFloat32> zp = clamp(tf.math.rint(tf.math.div(tf.math.neg(lo), divisor)));
         Operand<TFloat32> xq = clamp(tf.math.add(tf.math.rint(tf.math.div(x, divisor)), zp));
-        Operand<TFloat64> centredX = tf.dtypes.cast(tf.math.sub(xq, zp), TFloat64.class);
-        Operand<TFloat64> acc = convolve(centredX, centred, w.shape(), c, true);
+        Operand<TFloat32> centredX = tf.math.sub(xq, zp);
+        Operand<TFloat32> sum;
+        if (exactIntegerSums) {
+            Operand<TFloat64> acc = convolve(tf.dtypes.cast(centredX, TFloat64.class), centred, w.shape(), c, true);
+            sum = tf.dtypes.cast(acc, TFloat32.class);
+        } else {
+            sum = convolve(centredX, centred, w.shape(), c, false);
+        }
         float[] ws = wscale.toFloats();
         Operand<TFloat32> outScale = tf.math.mul(scale, constant(new long[] {ws.length}, ws));
-        Operand<TFloat32> y = tf.math.mul(tf.dtypes.cast(acc, TFloat32.class), outScale);
+        Operand<TFloat32> y = tf.math.mul(sum, outScale);
         return new Value(bias(n, y, outCh, 4), NHWC, false);
     }
 

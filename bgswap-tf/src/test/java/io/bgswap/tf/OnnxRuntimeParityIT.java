@@ -22,26 +22,29 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The same built-in model on TensorFlow and on ONNX Runtime, on the first three evaluation
- * portraits: the person probabilities must agree within the stated maximum (and mean) absolute
+ * The same built-in model on TensorFlow and on ONNX Runtime, on the first two or three
+ * evaluation portraits: the person probabilities must agree within the stated maximum (and mean) absolute
  * difference. Prints every figure.
  */
 class OnnxRuntimeParityIT {
-    private static final int IMAGES = 3;
-
+    /**
+     * isnet-small runs its convolutions on dynamically quantised activations; TensorFlow follows
+     * ONNX Runtime's arithmetic, but float differences of 1e-6 elsewhere move a few values across a
+     * quantisation step, which later layers amplify: only its mean difference is bounded.
+     */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            "selfie, 1e-4, 1e-4",
-            "selfie-landscape, 1e-4, 1e-4",
-            "isnet-medium, 1e-3, 1e-3",
-            "isnet-small, 1.0, 1e-2",
+            "selfie, 3, 1e-4, 1e-5",
+            "selfie-landscape, 3, 1e-4, 1e-5",
+            "isnet-medium, 2, 1e-3, 1e-4",
+            "isnet-small, 2, 1.0, 1e-2",
     })
-    void probabilitiesAgreeWithOnnxRuntime(String model, double maxAllowed, double meanAllowed) throws IOException {
+    void probabilitiesAgreeWithOnnxRuntime(String model, int count, double maxAllowed, double meanAllowed) throws IOException {
         Path eval = TestModels.evalDir();
         TestModels.cached(model);
         List<Path> images;
         try (Stream<Path> s = Files.list(eval.resolve("image"))) {
-            images = s.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(IMAGES).toList();
+            images = s.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(count).toList();
         }
         assertThat(images).isNotEmpty();
         ModelSource source = TestModels.source(model);

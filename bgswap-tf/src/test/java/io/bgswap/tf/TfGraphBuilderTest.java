@@ -59,8 +59,12 @@ class TfGraphBuilderTest {
 
     /** Builds the graph in TensorFlow, feeds {@code input} to its only input and fetches its only output. */
     static float[] run(Graph g, float[] input) {
+        return run(g, input, false);
+    }
+
+    static float[] run(Graph g, float[] input, boolean exactIntegerSums) {
         try (org.tensorflow.Graph tg = new org.tensorflow.Graph()) {
-            TfGraphBuilder.Built built = TfGraphBuilder.build(tg, g, null);
+            TfGraphBuilder.Built built = TfGraphBuilder.build(tg, g, null, exactIntegerSums);
             ValueInfo in = g.inputs().get(0);
             try (Session s = new Session(tg, TfDevices.config(Device.CPU, 1));
                  TFloat32 t = TFloat32.tensorOf(Shape.of(java.util.Arrays.stream(in.shape()).asLongStream().toArray()),
@@ -195,8 +199,9 @@ class TfGraphBuilderTest {
             gr.constants.put("wzp", Tensor.ofBytes(DataType.UINT8, new int[] {1}, new byte[] {(byte) 131}));
             gr.node(new Op.QuantizedConv2D(new Op.Conv2D(s, pads, new int[] {1, 1}, g)), "y", "x", "wq", "wzp",
                     gr.constant("ws", wscale, o), gr.constant("b", b, o));
-            float[] actual = run(gr.build("y", 1, o, 5, 4), x);
-            assertClose(actual, expected);
+            Graph graph = gr.build("y", 1, o, 5, 4);
+            assertClose(run(graph, x, false), expected);
+            assertClose(run(graph, x, true), expected);
         }
     }
 
