@@ -43,7 +43,7 @@ public final class SparkReplaceMain {
                 "  --input DIR          directory of images (listed recursively with Spark's binaryFile source)",
                 "  --paths TABLE        Parquet table with a string column 'path' (instead of --input)",
                 "  --output DIR         output directory for the images",
-                "  --results DIR        Parquet result table (default OUTPUT/_bgswap_results)",
+                "  --results DIR        Parquet result table (default OUTPUT/bgswap-results.parquet)",
                 "  --model NAME         built-in model (default: bgswap.model / isnet-medium)",
                 "  --backend NAME       onnx, djl, tf",
                 "  --device DEV         cpu, gpu, gpu:N, auto",

@@ -50,7 +50,7 @@ public final class SwapJobOptions implements Serializable {
 
     private SwapJobOptions(Builder b) {
         this.outputDir = stripSlash(Objects.requireNonNull(b.outputDir, "outputDir"));
-        this.resultTable = b.resultTable != null ? b.resultTable : outputDir + "/_bgswap_results";
+        this.resultTable = b.resultTable != null ? b.resultTable : outputDir + "/bgswap-results.parquet";
         this.model = b.model;
         this.backend = b.backend;
         this.device = b.device;
@@ -180,7 +180,7 @@ public final class SwapJobOptions implements Serializable {
             this.outputDir = outputDir;
         }
 
-        /** @param path where the Parquet result table goes (default {@code <output>/_bgswap_results}) @return this */
+        /** @param path where the Parquet result table goes (default {@code <output>/bgswap-results.parquet}) @return this */
         public Builder resultTable(String path) {
             this.resultTable = path;
             return this;

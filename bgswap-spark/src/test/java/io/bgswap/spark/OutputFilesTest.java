@@ -59,6 +59,6 @@ class OutputFilesTest {
         assertThatThrownBy(() -> SwapJobOptions.builder("/out").format("jpg").build())
                 .isInstanceOfSatisfying(BgSwapException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
         assertThat(SwapJobOptions.builder("/out/").format("jpg").background("#ffffff").build().resultTable())
-                .isEqualTo("/out/_bgswap_results");
+                .isEqualTo("/out/bgswap-results.parquet");
     }
 }
