@@ -19,7 +19,7 @@ import java.util.Locale;
  * </pre>
  *
  * <p>Exit status: 0 when every input succeeded, 1 when some failed (see the result table), 2 on a
- * usage error. A job that cannot run at all (model missing offline, ...) ends with Spark's error.
+ * usage error, 3 when the job itself failed (model missing offline, executors lost, ...).
  */
 public final class SparkReplaceMain {
     private SparkReplaceMain() {
@@ -33,6 +33,13 @@ public final class SparkReplaceMain {
         } catch (BgSwapException e) {
             System.err.println("bgswap: " + e.getMessage() + " [" + e.code() + "]");
             status = 2;
+        } catch (NumberFormatException e) {
+            System.err.println("bgswap: not a number: " + e.getMessage() + "\n" + usage());
+            status = 2;
+        } catch (RuntimeException e) {
+            // the job itself failed (model missing offline, executors lost, ...): Spark has logged why
+            System.err.println("bgswap: the Spark job failed: " + e);
+            status = 3;
         }
         System.exit(status);
     }
@@ -55,6 +62,7 @@ public final class SparkReplaceMain {
                 "  --format FMT         png or jpg (default png)",
                 "  --quality Q          JPEG quality (default 0.92)",
                 "  --matte              write the alpha matte instead of a composite",
+                "  --max-megapixels MP  larger images become IMAGE_TOO_LARGE rows, checked before decoding (default 100)",
                 "  --partitions N       input partitions (default 4 per core)");
     }
 
@@ -105,6 +113,7 @@ public final class SparkReplaceMain {
                 case "--quality" -> b.quality(Float.parseFloat(v));
                 case "--matte" -> b.matteOnly(true);
                 case "--partitions" -> b.partitions(parseInt(kv));
+                case "--max-megapixels" -> b.maxPixels((long) (Double.parseDouble(v) * 1_000_000));
                 default -> throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "Unknown option " + kv[0] + "\n" + usage());
             }
         }
