@@ -13,7 +13,6 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
@@ -62,8 +61,9 @@ final class OutputFiles {
 
     /** @return whether the location is on the local file system (no scheme, or {@code file:}) */
     static boolean isLocal(String location) {
-        URI uri = URI.create(location.replace(" ", "%20"));
-        return uri.getScheme() == null || uri.getScheme().toLowerCase(Locale.ROOT).equals("file");
+        // a scheme is letters, digits, + - . after a leading letter; a drive letter is not one
+        boolean hasScheme = location.matches("[A-Za-z][A-Za-z0-9+.-]+:.*");
+        return !hasScheme || location.toLowerCase(Locale.ROOT).startsWith("file:");
     }
 
     /**

@@ -20,6 +20,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -48,6 +49,9 @@ final class SwapPartition implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> inputs) {
+        if (!inputs.hasNext()) {
+            return Collections.emptyIterator();
+        }
         BackgroundSwapper swapper = ExecutorSwappers.get(options.swapperKey());
         Background background = options.matteOnly() ? null : Background.parse(options.background());
         Configuration hadoop = conf.get();

@@ -39,6 +39,15 @@ class OutputFilesTest {
     }
 
     @Test
+    void localAndRemoteLocationsAreTold() {
+        assertThat(OutputFiles.isLocal("/data/out [1]")).isTrue();
+        assertThat(OutputFiles.isLocal("file:///data/out")).isTrue();
+        assertThat(OutputFiles.isLocal("relative/out")).isTrue();
+        assertThat(OutputFiles.isLocal("hdfs://nn:8020/out")).isFalse();
+        assertThat(OutputFiles.isLocal("s3a://bucket/out")).isFalse();
+    }
+
+    @Test
     void leftoversOfKilledAttemptsAreRemoved() throws Exception {
         Files.write(dir.resolve(".x.png.123.part"), new byte[]{1});
         Files.write(dir.resolve("y.png"), new byte[]{1});
