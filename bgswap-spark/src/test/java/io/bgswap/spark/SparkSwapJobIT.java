@@ -55,7 +55,7 @@ class SparkSwapJobIT {
                 "bgswap.eval.dir is not set or has no image/ directory: skipping the Spark integration tests");
         Path cached = ModelStore.defaultStore().cachePath(BuiltinModel.SELFIE);
         assumeTrue(Files.isRegularFile(cached),
-                "The selfie model is not in the local cache (" + cached + "); run `bgswap models fetch selfie` first");
+                "The selfie model is not in the local cache (" + cached + "); run `bgswap models pull selfie` first");
         try (Stream<Path> s = Files.list(Path.of(eval, "image"))) {
             evalImages = s.filter(p -> p.toString().endsWith(".jpg")).sorted().collect(Collectors.toList());
         }
