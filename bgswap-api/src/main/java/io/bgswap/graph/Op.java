@@ -72,6 +72,32 @@ public sealed interface Op {
     }
 
     /**
+     * {@link Conv2D} on dynamically quantised activations and uint8 weights, with the exact
+     * arithmetic of ONNX {@code DynamicQuantizeLinear} + {@code ConvInteger} + rescale (the pattern
+     * that ONNX Runtime's dynamic quantisation writes). Inputs: {@code x [N, C, H, W]} float,
+     * {@code weight [O, C / group, kH, kW]} uint8, {@code weightZeroPoint} uint8 (one value, or
+     * {@code [O]}), {@code weightScale} float (one value, or {@code [O]}), optional
+     * {@code bias [O]} float. Semantics, per call (the whole tensor {@code x} shares one scale):
+     * <ol>
+     *   <li>{@code lo = min(0, min(x))}, {@code hi = max(0, max(x))},
+     *       {@code s = (hi - lo) / 255} (float32), {@code zp = clamp(roundHalfEven(-lo / s), 0, 255)}
+     *       (when {@code s == 0}: {@code zp = 0} and every {@code xq = 0});</li>
+     *   <li>{@code xq = clamp(roundHalfEven(x / s) + zp, 0, 255)};</li>
+     *   <li>{@code acc[o] = Σ (xq - zp) * (w - wzp[o])} over the window in int32, padded
+     *       positions contributing nothing (they hold {@code zp});</li>
+     *   <li>{@code y[o] = float(acc[o]) * (s * wscale[o]) + bias[o]}, the product {@code s * wscale}
+     *       rounded to float32 first.</li>
+     * </ol>
+     *
+     * @param conv strides, pads, dilations and group, as for {@link Conv2D}
+     */
+    record QuantizedConv2D(Conv2D conv) implements Op {
+        public QuantizedConv2D {
+            Objects.requireNonNull(conv, "conv");
+        }
+    }
+
+    /**
      * 2-D transposed convolution (the gradient of {@link Conv2D} with respect to its input),
      * dilation 1, no output padding. Inputs: {@code x [N, C, H, W]},
      * {@code weight [C, O / group, kH, kW]} (ONNX layout), optional {@code bias [O]}. Output height
