@@ -189,6 +189,9 @@ final class GraphExecutor implements AutoCloseable {
         if (op instanceof Op.Conv2D c) {
             return conv(n, c);
         }
+        if (op instanceof Op.QuantizedConv2D q) {
+            return quantizedConv(n, q.conv());
+        }
         if (op instanceof Op.ConvTranspose2D c) {
             return convTranspose(n, c);
         }
@@ -251,6 +254,96 @@ final class GraphExecutor implements AutoCloseable {
             }
             try (NDArray padded = in[0].pad(explicitPad, 0)) {
                 return Conv2d.conv2d(padded, in[1], b, stride, nativePad, dilation, group).singletonOrThrow();
+            }
+        };
+    }
+
+    private Tensor constantOfType(Node n, int index, String what, DataType type) {
+        if (!n.hasInput(index)) {
+            throw new IllegalArgumentException(what + " is missing");
+        }
+        Tensor t = graph.constant(n.inputs().get(index));
+        if (t == null || t.type() != type) {
+            throw new IllegalArgumentException(what + " must be a " + type + " constant");
+        }
+        return t;
+    }
+
+    /**
+     * Dynamic activation quantisation with the graph's exact arithmetic. The per-call scale and
+     * zero point are computed in Java float32 from the tensor's min and max; the quantised input
+     * minus its zero point and the weights minus theirs are small integers, and the integer
+     * convolution runs as a float64 convolution, in which every such sum is exact (PyTorch has
+     * no int32 convolution). The division {@code x / s} is done against a full-size tensor
+     * because PyTorch turns a division by a scalar into a multiplication by its reciprocal,
+     * which can round differently.
+     */
+    private Step quantizedConv(Node n, Op.Conv2D c) {
+        Tensor w = constantOfType(n, 1, "weight", DataType.UINT8);
+        Tensor wzp = constantOfType(n, 2, "weight zero point", DataType.UINT8);
+        Tensor wscale = constantOfType(n, 3, "weight scale", DataType.FLOAT32);
+        int outC = w.dim(0);
+        int perOut = w.size() / outC;
+        if ((wzp.size() != 1 && wzp.size() != outC) || (wscale.size() != 1 && wscale.size() != outC)) {
+            throw new IllegalArgumentException("weight zero point and scale need one value or one per output channel");
+        }
+        byte[] wq = w.bytes();
+        byte[] zq = wzp.bytes();
+        double[] centred = new double[w.size()];
+        for (int o = 0; o < outC; o++) {
+            int zero = zq[zq.length == 1 ? 0 : o] & 0xFF;
+            for (int i = 0; i < perOut; i++) {
+                centred[o * perOut + i] = (wq[o * perOut + i] & 0xFF) - zero;
+            }
+        }
+        NDArray weight = constantsManager.create(centred, new Shape(Arrays.stream(w.shape()).asLongStream().toArray()));
+        float[] scales = wscale.floats();
+        float[] bias = n.hasInput(4) ? constantOf(n, 4, "bias").floats() : new float[outC];
+        NDArray bias4 = session(bias, 1, outC, 1, 1);
+        NDArray zeroBias = constantsManager.create(new double[outC], new Shape(outC));
+        int[] p = c.pads();
+        Shape stride = new Shape(c.strides()[0], c.strides()[1]);
+        Shape dilation = new Shape(c.dilations()[0], c.dilations()[1]);
+        int group = c.group();
+        boolean symmetric = p[0] == p[2] && p[1] == p[3];
+        Shape nativePad = symmetric ? new Shape(p[0], p[1]) : new Shape(0, 0);
+        Shape explicitPad = symmetric ? null : torchPad(p);
+        return in -> {
+            NDArray x = in[0];
+            NDManager m = x.getManager();
+            float lo;
+            float hi;
+            try (NDArray min = x.min(); NDArray max = x.max()) {
+                lo = Math.min(0f, min.getFloat());
+                hi = Math.max(0f, max.getFloat());
+            }
+            float s = (hi - lo) / 255f;
+            NDArray centredX;
+            if (s == 0f) {
+                centredX = m.zeros(x.getShape(), ai.djl.ndarray.types.DataType.FLOAT64);
+            } else {
+                float zp = (float) Math.min(255, Math.max(0, Math.rint(-lo / s)));
+                try (NDArray full = m.full(x.getShape(), s);
+                     NDArray q = x.div(full);
+                     NDArray r = q.round();
+                     NDArray shifted = r.add(zp);
+                     NDArray clipped = shifted.clip(0f, 255f);
+                     NDArray centred32 = clipped.sub(zp)) {
+                    centredX = centred32.toType(ai.djl.ndarray.types.DataType.FLOAT64, true);
+                }
+            }
+            float[] rescale = new float[outC];
+            for (int o = 0; o < outC; o++) {
+                rescale[o] = s * scales[scales.length == 1 ? 0 : o];
+            }
+            try (NDArray xc = centredX;
+                 NDArray padded = explicitPad == null ? null : xc.pad(explicitPad, 0);
+                 NDArray acc = Conv2d.conv2d(padded != null ? padded : xc, weight, zeroBias, stride, nativePad, dilation, group)
+                         .singletonOrThrow();
+                 NDArray acc32 = acc.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                 NDArray r4 = m.create(rescale, new Shape(1, outC, 1, 1));
+                 NDArray scaled = acc32.mul(r4)) {
+                return scaled.add(bias4);
             }
         };
     }

@@ -109,6 +109,110 @@ class GraphExecutorTest {
         checkConv(1, 4, 8, 8, 6, 3, 3, new int[] {1, 1}, new int[] {2, 2, 2, 2}, new int[] {2, 2}, 2, true);
     }
 
+    /** The graph's dynamic-quantisation convolution, computed literally from its definition. */
+    private static float[] quantizedReference(float[] x, int c, int h, int w, byte[] wq, byte[] wzp, float[] wscale,
+                                              float[] bias, int o, int k, int[] s, int[] p, int group, int[] dims) {
+        float lo = 0;
+        float hi = 0;
+        for (float v : x) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        float scale = (hi - lo) / 255f;
+        int zp = scale == 0 ? 0 : (int) Math.min(255, Math.max(0, Math.rint(-lo / scale)));
+        int[] xq = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xq[i] = scale == 0 ? 0 : (int) Math.min(255, Math.max(0, Math.rint(x[i] / scale) + zp));
+        }
+        int oh = (h + p[0] + p[2] - k) / s[0] + 1;
+        int ow = (w + p[1] + p[3] - k) / s[1] + 1;
+        dims[0] = oh;
+        dims[1] = ow;
+        int cg = c / group;
+        int og = o / group;
+        float[] y = new float[o * oh * ow];
+        for (int oc = 0; oc < o; oc++) {
+            int wz = wzp[wzp.length == 1 ? 0 : oc] & 0xFF;
+            float rescale = scale * wscale[wscale.length == 1 ? 0 : oc];
+            for (int yy = 0; yy < oh; yy++) {
+                for (int xx = 0; xx < ow; xx++) {
+                    int acc = 0;
+                    for (int ci = 0; ci < cg; ci++) {
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0; j < k; j++) {
+                                int iy = yy * s[0] - p[0] + i;
+                                int ix = xx * s[1] - p[1] + j;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                    continue;
+                                }
+                                int cin = (oc / og) * cg + ci;
+                                acc += (xq[(cin * h + iy) * w + ix] - zp) * ((wq[((oc * cg + ci) * k + i) * k + j] & 0xFF) - wz);
+                            }
+                        }
+                    }
+                    y[(oc * oh + yy) * ow + xx] = (float) acc * rescale + (bias == null ? 0 : bias[oc]);
+                }
+            }
+        }
+        return y;
+    }
+
+    private void checkQuantized(int c, int h, int w, int o, int k, int[] s, int[] p, int group, boolean perChannel,
+                                boolean bias, float xScale) {
+        float[] x = randoms(c * h * w);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * xScale + 0.3f * xScale;
+        }
+        byte[] wq = new byte[o * (c / group) * k * k];
+        random.nextBytes(wq);
+        byte[] wzp = new byte[perChannel ? o : 1];
+        float[] wscale = new float[perChannel ? o : 1];
+        for (int i = 0; i < wzp.length; i++) {
+            wzp[i] = (byte) (100 + random.nextInt(50));
+            wscale[i] = 0.001f + random.nextFloat() * 0.01f;
+        }
+        float[] b = bias ? randoms(o) : null;
+        int[] dims = new int[2];
+        float[] expected = quantizedReference(x, c, h, w, wq, wzp, wscale, b, o, k, s, p, group, dims);
+        Map<String, Tensor> kk = new LinkedHashMap<>();
+        kk.put("w", Tensor.ofBytes(DataType.UINT8, new int[] {o, c / group, k, k}, wq));
+        kk.put("wzp", Tensor.ofBytes(DataType.UINT8, new int[] {wzp.length}, wzp));
+        kk.put("ws", Tensor.ofFloats(new int[] {wscale.length}, wscale));
+        List<String> in = new ArrayList<>(List.of("x", "w", "wzp", "ws"));
+        if (bias) {
+            kk.put("b", Tensor.ofFloats(new int[] {o}, b));
+            in.add("b");
+        }
+        float[] actual = runOne(new Op.QuantizedConv2D(new Op.Conv2D(s, p, new int[] {1, 1}, group)), new int[] {1, c, h, w}, x,
+                kk, in, new int[] {1, o, dims[0], dims[1]});
+        // Same integers, same float32 rescale: only the last float rounding of the bias add may differ.
+        assertClose(actual, expected, 1e-5f);
+    }
+
+    @Test
+    void quantizedConvolutionMatchesTheIntegerDefinition() {
+        checkQuantized(8, 9, 9, 6, 3, new int[] {1, 1}, new int[] {1, 1, 1, 1}, 1, false, true, 1f);
+        checkQuantized(16, 8, 10, 8, 3, new int[] {2, 2}, new int[] {0, 0, 1, 1}, 1, true, true, 3f);
+        checkQuantized(6, 7, 7, 6, 3, new int[] {1, 1}, new int[] {1, 1, 1, 1}, 6, true, false, 0.01f);
+        checkQuantized(64, 6, 6, 4, 3, new int[] {1, 1}, new int[] {1, 1, 1, 1}, 1, true, true, 50f);
+    }
+
+    @Test
+    void quantizedConvolutionOfAllZerosGivesTheBias() {
+        byte[] wq = new byte[2 * 3 * 9];
+        Arrays.fill(wq, (byte) 200);
+        Map<String, Tensor> kk = new LinkedHashMap<>();
+        kk.put("w", Tensor.ofBytes(DataType.UINT8, new int[] {2, 3, 3, 3}, wq));
+        kk.put("wzp", Tensor.ofBytes(DataType.UINT8, new int[] {1}, new byte[] {1}));
+        kk.put("ws", Tensor.ofFloats(new int[] {1}, new float[] {0.5f}));
+        kk.put("b", Tensor.ofFloats(new int[] {2}, new float[] {1.5f, -2f}));
+        float[] actual = runOne(new Op.QuantizedConv2D(new Op.Conv2D(new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 1)),
+                new int[] {1, 3, 4, 4}, new float[48], kk, List.of("x", "w", "wzp", "ws", "b"), new int[] {1, 2, 4, 4});
+        for (int i = 0; i < 32; i++) {
+            assertThat(actual[i]).isEqualTo(i < 16 ? 1.5f : -2f);
+        }
+    }
+
     private void checkConvTranspose(int c, int h, int w, int og, int kh, int kw, int[] s, int[] p, int group, boolean bias) {
         float[] x = randoms(c * h * w);
         float[] wt = randoms(c * og * kh * kw);
