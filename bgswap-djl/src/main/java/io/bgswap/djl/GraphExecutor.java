@@ -219,9 +219,10 @@ final class GraphExecutor implements AutoCloseable {
         }
         if (op instanceof Op.HardSwish) {
             // No hard-swish here: x * relu6(x + 3) / 6 with relu6 as a clip.
+            // The product and the division work in place on the fresh clip result.
             return in -> {
-                try (NDArray relu6 = in[0].add(3f).clip(0f, 6f)) {
-                    return in[0].mul(relu6).div(6f);
+                try (NDArray shifted = in[0].add(3f)) {
+                    return shifted.clip(0f, 6f).muli(in[0]).divi(6f);
                 }
             };
         }
@@ -574,6 +575,14 @@ final class GraphExecutor implements AutoCloseable {
      * @return the output, owned by {@code runManager}
      */
     NDArray run(NDManager runManager, NDArray[] inputs, String outputName) {
+        return run(runManager, inputs, outputName, null);
+    }
+
+    /**
+     * As {@link #run(NDManager, NDArray[], String)}, adding each node's time to {@code nodeNanos}
+     * (indexed like {@link Graph#nodes()}) when it is not {@code null}; for profiling.
+     */
+    NDArray run(NDManager runManager, NDArray[] inputs, String outputName, long[] nodeNanos) {
         Integer outSlot = slots.get(outputName);
         if (outSlot == null || graph.outputs().stream().noneMatch(o -> o.name().equals(outputName))) {
             throw new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "Model " + graph.name() + " has no output '" + outputName + "'");
@@ -591,8 +600,12 @@ final class GraphExecutor implements AutoCloseable {
                 args[j] = s < 0 ? null : (constants[s] != null ? constants[s] : values[s]);
             }
             NDArray out;
+            long started = nodeNanos == null ? 0 : System.nanoTime();
             try {
                 out = steps[i].apply(args);
+                if (nodeNanos != null) {
+                    nodeNanos[i] += System.nanoTime() - started;
+                }
             } catch (BgSwapException e) {
                 throw e;
             } catch (RuntimeException e) {
