@@ -86,4 +86,36 @@ public record Graph(String name, List<ValueInfo> inputs, List<ValueInfo> outputs
         return outputs.stream().filter(o -> o.name().equals(valueName)).findFirst().orElseThrow(() ->
                 new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "Model " + name + " has no output '" + valueName + "'"));
     }
+
+    /**
+     * Keeps only the given outputs and the nodes and constants they need.
+     *
+     * @param keep names of outputs to keep, all of them outputs of this graph
+     * @return the pruned graph (this graph when nothing changes)
+     */
+    public Graph withOutputs(List<String> keep) {
+        List<ValueInfo> outs = new java.util.ArrayList<>();
+        for (String k : keep) {
+            outs.add(output(k));
+        }
+        Set<String> needed = new HashSet<>(keep);
+        java.util.ArrayDeque<Node> kept = new java.util.ArrayDeque<>();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (n.outputs().stream().anyMatch(needed::contains)) {
+                kept.addFirst(n);
+                needed.addAll(n.inputs());
+            }
+        }
+        if (kept.size() == nodes.size() && outs.size() == outputs.size()) {
+            return this;
+        }
+        Map<String, Tensor> inits = new LinkedHashMap<>();
+        initializers.forEach((k, v) -> {
+            if (needed.contains(k)) {
+                inits.put(k, v);
+            }
+        });
+        return new Graph(name, inputs, outs, inits, List.copyOf(kept));
+    }
 }

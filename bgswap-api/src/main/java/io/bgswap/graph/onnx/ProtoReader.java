@@ -143,7 +143,10 @@ final class ProtoReader {
         switch (wireType) {
             case 0 -> varint();
             case 1 -> pos += 8;
-            case 2 -> pos += length();
+            case 2 -> {
+                int len = length(); // read first: pos moves past the length prefix
+                pos += len;
+            }
             case 5 -> pos += 4;
             default -> throw new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "Corrupt ONNX protobuf: wire type " + wireType);
         }
