@@ -274,8 +274,9 @@ final class GraphExecutor implements AutoCloseable {
      * Dynamic activation quantisation with the graph's exact arithmetic. The per-call scale and
      * zero point are computed in Java float32 from the tensor's min and max; the quantised input
      * minus its zero point and the weights minus theirs are small integers, and the integer
-     * convolution runs as a float64 convolution, in which every such sum is exact (PyTorch has
-     * no int32 convolution). The division {@code x / s} is done against a full-size tensor
+     * convolution (PyTorch has no int32 convolution) runs in floating point where every partial
+     * sum is an exactly representable integer: float32 when the layer's largest possible sum,
+     * {@code 255 * max over outputs of sum |w - wzp|}, is at most 2^24, float64 otherwise. The division {@code x / s} is done against a full-size tensor
      * because PyTorch turns a division by a scalar into a multiplication by its reciprocal,
      * which can round differently.
      */
@@ -297,11 +298,34 @@ final class GraphExecutor implements AutoCloseable {
                 centred[o * perOut + i] = (wq[o * perOut + i] & 0xFF) - zero;
             }
         }
-        NDArray weight = constantsManager.create(centred, new Shape(Arrays.stream(w.shape()).asLongStream().toArray()));
+        double worst = 0;
+        for (int o = 0; o < outC; o++) {
+            double sum = 0;
+            for (int i = 0; i < perOut; i++) {
+                sum += Math.abs(centred[o * perOut + i]);
+            }
+            worst = Math.max(worst, sum * 255);
+        }
+        boolean exactInFloat = worst <= (1 << 24);
+        ai.djl.ndarray.types.DataType accType = exactInFloat ? ai.djl.ndarray.types.DataType.FLOAT32
+                : ai.djl.ndarray.types.DataType.FLOAT64;
+        Shape wShape = new Shape(Arrays.stream(w.shape()).asLongStream().toArray());
+        NDArray weight;
+        NDArray zeroBias;
+        if (exactInFloat) {
+            float[] c32 = new float[centred.length];
+            for (int i = 0; i < c32.length; i++) {
+                c32[i] = (float) centred[i];
+            }
+            weight = constantsManager.create(c32, wShape);
+            zeroBias = constantsManager.create(new float[outC], new Shape(outC));
+        } else {
+            weight = constantsManager.create(centred, wShape);
+            zeroBias = constantsManager.create(new double[outC], new Shape(outC));
+        }
         float[] scales = wscale.floats();
         float[] bias = n.hasInput(4) ? constantOf(n, 4, "bias").floats() : new float[outC];
         NDArray bias4 = session(bias, 1, outC, 1, 1);
-        NDArray zeroBias = constantsManager.create(new double[outC], new Shape(outC));
         int[] p = c.pads();
         Shape stride = new Shape(c.strides()[0], c.strides()[1]);
         Shape dilation = new Shape(c.dilations()[0], c.dilations()[1]);
@@ -321,16 +345,21 @@ final class GraphExecutor implements AutoCloseable {
             float s = (hi - lo) / 255f;
             NDArray centredX;
             if (s == 0f) {
-                centredX = m.zeros(x.getShape(), ai.djl.ndarray.types.DataType.FLOAT64);
+                centredX = m.zeros(x.getShape(), accType);
             } else {
                 float zp = (float) Math.min(255, Math.max(0, Math.rint(-lo / s)));
+                NDArray clipped;
                 try (NDArray full = m.full(x.getShape(), s);
                      NDArray q = x.div(full);
-                     NDArray r = q.round();
-                     NDArray shifted = r.add(zp);
-                     NDArray clipped = shifted.clip(0f, 255f);
-                     NDArray centred32 = clipped.sub(zp)) {
-                    centredX = centred32.toType(ai.djl.ndarray.types.DataType.FLOAT64, true);
+                     NDArray r = q.round()) {
+                    clipped = r.addi(zp).clip(0f, 255f).subi(zp);
+                }
+                if (exactInFloat) {
+                    centredX = clipped;
+                } else {
+                    try (NDArray wide = clipped) {
+                        centredX = wide.toType(accType, true);
+                    }
                 }
             }
             float[] rescale = new float[outC];

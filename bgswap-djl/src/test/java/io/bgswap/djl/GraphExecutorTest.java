@@ -198,6 +198,12 @@ class GraphExecutorTest {
     }
 
     @Test
+    void quantizedConvolutionWithSumsBeyondFloatPrecisionStaysExact() {
+        // 320 input channels x 3x3: the largest possible sum exceeds 2^24, so the float64 path runs.
+        checkQuantized(320, 5, 5, 3, 3, new int[] {1, 1}, new int[] {1, 1, 1, 1}, 1, true, true, 2f);
+    }
+
+    @Test
     void quantizedConvolutionOfAllZerosGivesTheBias() {
         byte[] wq = new byte[2 * 3 * 9];
         Arrays.fill(wq, (byte) 200);
