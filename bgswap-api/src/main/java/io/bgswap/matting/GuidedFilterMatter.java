@@ -8,20 +8,27 @@ import io.bgswap.image.FloatImage;
 import io.bgswap.image.Resize;
 import io.bgswap.image.Srgb;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 /**
  * The default {@link Matter}: a fast guided filter driven by the photo. The coefficients are fitted
  * at a working resolution (long side at most {@code workingSize}) and applied at full resolution,
  * so edges follow the photo's own detail instead of a bilinear stretch of the model's output.
- * Thread-safe: holds only immutable settings.
+ *
+ * <p>Scratch buffers are kept in a small pool keyed by image size, so that refining video frames
+ * of one size into a caller's buffer ({@link #refine(ArgbImage, FloatImage, FloatImage)}) allocates
+ * nothing in steady state. Thread-safe: concurrent callers never share a scratch buffer.
  */
 public final class GuidedFilterMatter implements Matter {
     /** Default long side of the working resolution. */
     public static final int DEFAULT_WORKING_SIZE = 1024;
     /** Default regularisation. */
     public static final float DEFAULT_EPS = 1e-3f;
+    private static final int POOL_LIMIT = 4;
 
     private final int workingSize;
     private final float eps;
+    private final ConcurrentLinkedQueue<Workspace> pool = new ConcurrentLinkedQueue<>();
 
     /** A matter with the default settings. */
     public GuidedFilterMatter() {
@@ -42,35 +49,122 @@ public final class GuidedFilterMatter implements Matter {
 
     @Override
     public FloatImage refine(ArgbImage image, FloatImage probability) {
+        return refine(image, probability, FloatImage.create(image.width(), image.height()));
+    }
+
+    @Override
+    public FloatImage refine(ArgbImage image, FloatImage probability, FloatImage out) {
         int w = image.width();
         int h = image.height();
+        if (out.width() != w || out.height() != h) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "out is " + out.width() + "x" + out.height()
+                    + " but the image is " + w + "x" + h);
+        }
+        Workspace ws = borrow(w, h);
+        try {
+            refine(image, probability, out, ws);
+        } finally {
+            if (pool.size() < POOL_LIMIT) {
+                pool.offer(ws);
+            }
+        }
+        return out;
+    }
+
+    private void refine(ArgbImage image, FloatImage probability, FloatImage out, Workspace ws) {
+        int w = image.width();
+        int h = image.height();
+        int ww = ws.guideLow.width();
+        int wh = ws.guideLow.height();
+        int[] px = image.pixels();
+        float[] g = ws.guide.data();
+        for (int i = 0; i < px.length; i++) {
+            g[i] = Srgb.luma(px[i]);
+        }
+        Resize.area(ws.guide, ws.guideLow, ws.blocks);
+        Resize.bilinear(probability, ws.probLow);
+        int radius = Math.max(2, Math.max(ww, wh) / 128);
+        FloatImage[] ab = GuidedFilter.coefficients(ws.guideLow, ws.probLow, radius, eps, ws.filter);
+        float[] ad = ab[0].data();
+        float[] bd = ab[1].data();
+        float[] o = out.data();
+        if (ww == w && wh == h) {
+            for (int k = 0; k < o.length; k++) {
+                o[k] = clamp(ad[k] * g[k] + bd[k]);
+            }
+            return;
+        }
+        // bilinear upsampling of the coefficients fused with their application
+        Resize.Axis ax = ws.ax;
+        Resize.Axis ay = ws.ay;
+        int[] xlo = ax.lo();
+        int[] xhi = ax.hi();
+        float[] xw = ax.weight();
+        for (int y = 0; y < h; y++) {
+            int r0 = ay.lo()[y] * ww;
+            int r1 = ay.hi()[y] * ww;
+            float wy = ay.weight()[y];
+            int row = y * w;
+            for (int x = 0; x < w; x++) {
+                int x0 = xlo[x];
+                int x1 = xhi[x];
+                float wx = xw[x];
+                float at = ad[r0 + x0] + (ad[r0 + x1] - ad[r0 + x0]) * wx;
+                float ab2 = ad[r1 + x0] + (ad[r1 + x1] - ad[r1 + x0]) * wx;
+                float bt = bd[r0 + x0] + (bd[r0 + x1] - bd[r0 + x0]) * wx;
+                float bb = bd[r1 + x0] + (bd[r1 + x1] - bd[r1 + x0]) * wx;
+                float a = at + (ab2 - at) * wy;
+                float b = bt + (bb - bt) * wy;
+                o[row + x] = clamp(a * g[row + x] + b);
+            }
+        }
+    }
+
+    private Workspace borrow(int w, int h) {
+        for (int tries = pool.size(); tries > 0; tries--) {
+            Workspace ws = pool.poll();
+            if (ws == null) {
+                break;
+            }
+            if (ws.width == w && ws.height == h) {
+                return ws;
+            }
+            // a workspace of another size is dropped: the stream changed resolution
+        }
         float scale = Math.min(1f, (float) workingSize / Math.max(w, h));
         int ww = Math.max(1, Math.round(w * scale));
         int wh = Math.max(1, Math.round(h * scale));
-        FloatImage guide = luma(image);
-        FloatImage guideLow = Resize.area(guide, ww, wh);
-        FloatImage probLow = Resize.bilinear(probability, ww, wh);
-        int radius = Math.max(2, Math.max(ww, wh) / 128);
-        FloatImage[] ab = GuidedFilter.coefficients(guideLow, probLow, radius, eps);
-        FloatImage a = ww == w && wh == h ? ab[0] : Resize.bilinear(ab[0], w, h);
-        FloatImage b = ww == w && wh == h ? ab[1] : Resize.bilinear(ab[1], w, h);
-        float[] g = guide.data();
-        float[] ad = a.data();
-        float[] bd = b.data();
-        float[] out = g; // the full-resolution guide is not needed afterwards
-        for (int k = 0; k < out.length; k++) {
-            float q = ad[k] * g[k] + bd[k];
-            out[k] = q < 0f ? 0f : (q > 1f ? 1f : q);
-        }
-        return guide;
+        return new Workspace(w, h, ww, wh);
     }
 
-    private static FloatImage luma(ArgbImage image) {
-        int[] p = image.pixels();
-        float[] out = new float[p.length];
-        for (int i = 0; i < p.length; i++) {
-            out[i] = Srgb.luma(p[i]);
+    private static float clamp(float q) {
+        return q < 0f ? 0f : (q > 1f ? 1f : q);
+    }
+
+    /** Scratch buffers for one image size. */
+    private static final class Workspace {
+        final int width;
+        final int height;
+        final FloatImage guide;
+        final FloatImage guideLow;
+        final FloatImage probLow;
+        final float[] blocks;
+        final GuidedFilter.Buffers filter;
+        final Resize.Axis ax;
+        final Resize.Axis ay;
+
+        Workspace(int w, int h, int ww, int wh) {
+            width = w;
+            height = h;
+            guide = FloatImage.create(w, h);
+            guideLow = FloatImage.create(ww, wh);
+            probLow = FloatImage.create(ww, wh);
+            int fx = Math.max(1, w / ww);
+            int fy = Math.max(1, h / wh);
+            blocks = (fx > 1 || fy > 1) && (w / fx != ww || h / fy != wh) ? new float[(w / fx) * (h / fy)] : null;
+            filter = new GuidedFilter.Buffers(ww, wh);
+            ax = Resize.Axis.of(ww, w);
+            ay = Resize.Axis.of(wh, h);
         }
-        return new FloatImage(image.width(), image.height(), out);
     }
 }
