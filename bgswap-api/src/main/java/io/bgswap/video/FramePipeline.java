@@ -187,6 +187,7 @@ public final class FramePipeline implements AutoCloseable {
      *
      * @return the next frame in submission order, or {@code null} after {@link #finish()} once all
      *         frames are out; close the frame when done with it
+     * @throws BgSwapException when a stage failed, after the frames completed before the failure
      */
     public Frame take() {
         try {
@@ -210,17 +211,19 @@ public final class FramePipeline implements AutoCloseable {
         }
         long deadline = System.nanoTime() + Math.min(unit.toNanos(timeout), Long.MAX_VALUE / 4);
         while (true) {
-            checkUsable();
             Frame f = done.poll(Math.min(50_000_000L, Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
             if (f == END) {
                 ended = true;
+                throwIfFailed();
                 return null;
             }
             if (f != null) {
                 return f;
             }
+            if (closed) {
+                throw new BgSwapException(ErrorCode.CLOSED, "Frame pipeline is closed");
+            }
             if (System.nanoTime() >= deadline) {
-                checkUsable();
                 return null;
             }
         }
@@ -252,9 +255,15 @@ public final class FramePipeline implements AutoCloseable {
                     submit(source.next());
                 }
             } catch (RuntimeException e) {
-                fail(e);
+                if (failure == null) {
+                    failure = e;
+                }
             } finally {
-                finish();
+                try {
+                    finish();
+                } catch (RuntimeException ignored) {
+                    // closed meanwhile
+                }
             }
         }, "bgswap-feeder");
         feeder.setDaemon(true);
@@ -311,7 +320,7 @@ public final class FramePipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            fail(t);
+            fail(t, toComposite);
         }
     }
 
@@ -334,28 +343,33 @@ public final class FramePipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            fail(t);
+            fail(t, done);
         }
     }
 
-    private void fail(Throwable t) {
+    /** Records the failure and ends the stream after the frames already past the failing stage. */
+    private void fail(Throwable t, BlockingQueue<Frame> next) {
         if (failure == null) {
             failure = t;
             LOG.debug("Frame pipeline failed", t);
         }
-        done.offer(END);
+        next.offer(END);
     }
 
     private void checkUsable() {
+        throwIfFailed();
+        if (closed) {
+            throw new BgSwapException(ErrorCode.CLOSED, "Frame pipeline is closed");
+        }
+    }
+
+    private void throwIfFailed() {
         Throwable t = failure;
         if (t != null) {
             if (t instanceof BgSwapException b) {
                 throw new BgSwapException(b.code(), "Frame pipeline failed: " + b.getMessage(), b);
             }
             throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "Frame pipeline failed: " + t, t);
-        }
-        if (closed) {
-            throw new BgSwapException(ErrorCode.CLOSED, "Frame pipeline is closed");
         }
     }
 
