@@ -54,7 +54,8 @@ public final class LinearLightCompositor implements Compositor {
         } else if (background instanceof Background.Blur b) {
             BlurWorkspace ws = borrowBlur(image.width(), image.height(), blurRadius(b, image));
             try {
-                blendImage(image, alpha, ws.blurBehind(image, alpha), o);
+                ws.blurBehind(image, alpha);
+                ws.blend(image, alpha, o);
             } finally {
                 if (blurPool.size() < POOL_LIMIT) {
                     blurPool.offer(ws);
@@ -315,14 +316,17 @@ public final class LinearLightCompositor implements Compositor {
         final int lw;
         final int lh;
         final int lowBox;
+        final int step;
+        final float[] invCount;
+        final float[] fallback = {0.2f, 0.2f, 0.2f};
         final FloatImage weight;
         final FloatImage[] weighted = new FloatImage[3];
-        final FloatImage[] plain = new FloatImage[3];
         final FloatImage t1;
         final FloatImage t2;
         final float[] scratch;
         final float[][] linear;
-        final ArgbImage background;
+        final float[][] rows;
+        final int[] cellOfColumn;
         final Resize.Axis ax;
         final Resize.Axis ay;
 
@@ -330,20 +334,33 @@ public final class LinearLightCompositor implements Compositor {
             this.width = w;
             this.height = h;
             this.box = box;
-            this.factor = Math.max(1, box / 3);
+            this.factor = Math.max(1, box / 2);
             this.lw = (w + factor - 1) / factor;
             this.lh = (h + factor - 1) / factor;
             this.lowBox = Math.max(1, Math.round((float) box / factor));
             weight = FloatImage.create(lw, lh);
             for (int c = 0; c < 3; c++) {
                 weighted[c] = FloatImage.create(lw, lh);
-                plain[c] = FloatImage.create(lw, lh);
+            }
+            this.step = factor >= 2 ? 2 : 1;
+            this.invCount = new float[lw * lh];
+            for (int y = 0; y < h; y += step) {
+                for (int x = 0; x < w; x += step) {
+                    invCount[(y / factor) * lw + x / factor]++;
+                }
+            }
+            for (int k = 0; k < invCount.length; k++) {
+                invCount[k] = invCount[k] > 0 ? 1f / invCount[k] : 0f;
             }
             t1 = FloatImage.create(lw, lh);
             t2 = FloatImage.create(lw, lh);
             scratch = new float[lw * lh];
             linear = new float[3][lw * lh];
-            background = ArgbImage.create(w, h);
+            rows = new float[3][lw];
+            cellOfColumn = new int[w];
+            for (int x = 0; x < w; x++) {
+                cellOfColumn[x] = x / factor;
+            }
             ax = Resize.Axis.of(lw, w);
             ay = Resize.Axis.of(lh, h);
         }
@@ -352,94 +369,122 @@ public final class LinearLightCompositor implements Compositor {
             return width == w && height == h && box == b;
         }
 
-        ArgbImage blurBehind(ArgbImage image, FloatImage alpha) {
+        /** Fills {@link #linear} with the low-resolution blurred background, in linear light. */
+        void blurBehind(ArgbImage image, FloatImage alpha) {
             int[] p = image.pixels();
             float[] a = alpha.data();
             float[] wd = weight.data();
             java.util.Arrays.fill(wd, 0f);
             for (int c = 0; c < 3; c++) {
                 java.util.Arrays.fill(weighted[c].data(), 0f);
-                java.util.Arrays.fill(plain[c].data(), 0f);
             }
             float[] w0 = weighted[0].data();
             float[] w1 = weighted[1].data();
             float[] w2 = weighted[2].data();
-            float[] p0 = plain[0].data();
-            float[] p1 = plain[1].data();
-            float[] p2 = plain[2].data();
-            // block sums (partial blocks at the border are averaged over what they hold)
-            for (int y = 0; y < height; y++) {
+            // block means over a sample grid (every other pixel once blocks are 2 pixels or more:
+            // the blur that follows removes what that loses)
+            int[] cellOfColumn = this.cellOfColumn;
+            double sumW = 0;
+            double sum0 = 0;
+            double sum1 = 0;
+            double sum2 = 0;
+            for (int y = 0; y < height; y += step) {
                 int ly = (y / factor) * lw;
                 int row = y * width;
-                for (int x = 0; x < width; x++) {
-                    int k = ly + x / factor;
+                for (int x = 0; x < width; x += step) {
+                    int k = ly + cellOfColumn[x];
                     int px = p[row + x];
                     float wb = 1f - clamp(a[row + x]);
-                    float r = Srgb.toLinear(px >> 16);
-                    float g = Srgb.toLinear(px >> 8);
-                    float b = Srgb.toLinear(px);
-                    wd[k] += wb;
-                    w0[k] += r * wb;
-                    w1[k] += g * wb;
-                    w2[k] += b * wb;
-                    p0[k] += r;
-                    p1[k] += g;
-                    p2[k] += b;
+                    if (wb > 0f) {
+                        float r = Srgb.toLinear(px >> 16) * wb;
+                        float g = Srgb.toLinear(px >> 8) * wb;
+                        float b = Srgb.toLinear(px) * wb;
+                        wd[k] += wb;
+                        w0[k] += r;
+                        w1[k] += g;
+                        w2[k] += b;
+                    }
                 }
             }
-            for (int ly = 0; ly < lh; ly++) {
-                int bh = Math.min(factor, height - ly * factor);
-                for (int lx = 0; lx < lw; lx++) {
-                    int bwid = Math.min(factor, width - lx * factor);
-                    float inv = 1f / (bh * bwid);
-                    int k = ly * lw + lx;
-                    wd[k] *= inv;
-                    w0[k] *= inv;
-                    w1[k] *= inv;
-                    w2[k] *= inv;
-                    p0[k] *= inv;
-                    p1[k] *= inv;
-                    p2[k] *= inv;
-                }
+            for (int k = 0; k < wd.length; k++) {
+                sumW += wd[k];
+                sum0 += w0[k];
+                sum1 += w1[k];
+                sum2 += w2[k];
+                float inv = invCount[k];
+                wd[k] *= inv;
+                w0[k] *= inv;
+                w1[k] *= inv;
+                w2[k] *= inv;
             }
+            // deep inside the person, farther than the blur reaches from any background, the mean
+            // background colour stands in (it shows only where such pixels are not fully opaque)
+            float[] fallback = sumW > 0
+                    ? new float[] {(float) (sum0 / sumW), (float) (sum1 / sumW), (float) (sum2 / sumW)}
+                    : this.fallback;
             blur3(weight);
             for (int c = 0; c < 3; c++) {
                 blur3(weighted[c]);
-                blur3(plain[c]);
-            }
-            for (int c = 0; c < 3; c++) {
                 float[] bl = weighted[c].data();
-                float[] fb = plain[c].data();
                 float[] lin = linear[c];
+                float fb = fallback[c];
                 for (int k = 0; k < lin.length; k++) {
-                    lin[k] = wd[k] > 1e-3f ? bl[k] / wd[k] : fb[k];
+                    lin[k] = wd[k] > 1e-3f ? bl[k] / wd[k] : fb;
                 }
             }
-            int[] out = background.pixels();
+        }
+
+        /**
+         * Blends the photo over the blurred background, upsampling the background only where it
+         * shows (alpha below 1) and mixing in linear light without re-encoding it first.
+         */
+        void blend(ArgbImage image, FloatImage alpha, int[] out) {
+            int[] p = image.pixels();
+            float[] a = alpha.data();
             float[] l0 = linear[0];
             float[] l1 = linear[1];
             float[] l2 = linear[2];
+            float[] v0 = rows[0];
+            float[] v1 = rows[1];
+            float[] v2 = rows[2];
+            int[] xlo = ax.lo();
+            int[] xhi = ax.hi();
+            float[] xw = ax.weight();
             for (int y = 0; y < height; y++) {
                 int r0 = ay.lo()[y] * lw;
                 int r1 = ay.hi()[y] * lw;
                 float wy = ay.weight()[y];
+                for (int x = 0; x < lw; x++) {
+                    v0[x] = l0[r0 + x] + (l0[r1 + x] - l0[r0 + x]) * wy;
+                    v1[x] = l1[r0 + x] + (l1[r1 + x] - l1[r0 + x]) * wy;
+                    v2[x] = l2[r0 + x] + (l2[r1 + x] - l2[r0 + x]) * wy;
+                }
+                int row = y * width;
                 for (int x = 0; x < width; x++) {
-                    int x0 = ax.lo()[x];
-                    int x1 = ax.hi()[x];
-                    float wx = ax.weight()[x];
-                    out[y * width + x] = 0xFF000000
-                            | Srgb.toSrgb(lerp2(l0, r0, r1, x0, x1, wx, wy)) << 16
-                            | Srgb.toSrgb(lerp2(l1, r0, r1, x0, x1, wx, wy)) << 8
-                            | Srgb.toSrgb(lerp2(l2, r0, r1, x0, x1, wx, wy));
+                    int i = row + x;
+                    float ai = a[i];
+                    int px = p[i];
+                    if (ai >= 1f) {
+                        out[i] = 0xFF000000 | px;
+                        continue;
+                    }
+                    int x0 = xlo[x];
+                    int x1 = xhi[x];
+                    float wx = xw[x];
+                    float br = v0[x0] + (v0[x1] - v0[x0]) * wx;
+                    float bg = v1[x0] + (v1[x1] - v1[x0]) * wx;
+                    float bb = v2[x0] + (v2[x1] - v2[x0]) * wx;
+                    if (!(ai > 0f)) {
+                        out[i] = 0xFF000000 | Srgb.toSrgb(br) << 16 | Srgb.toSrgb(bg) << 8 | Srgb.toSrgb(bb);
+                    } else {
+                        float bi = 1f - ai;
+                        out[i] = 0xFF000000
+                                | Srgb.toSrgb(Srgb.toLinear(px >> 16) * ai + br * bi) << 16
+                                | Srgb.toSrgb(Srgb.toLinear(px >> 8) * ai + bg * bi) << 8
+                                | Srgb.toSrgb(Srgb.toLinear(px) * ai + bb * bi);
+                    }
                 }
             }
-            return background;
-        }
-
-        private static float lerp2(float[] s, int r0, int r1, int x0, int x1, float wx, float wy) {
-            float top = s[r0 + x0] + (s[r0 + x1] - s[r0 + x0]) * wx;
-            float bottom = s[r1 + x0] + (s[r1 + x1] - s[r1 + x0]) * wx;
-            return top + (bottom - top) * wy;
         }
 
         /** Three box passes in place (through two scratch images). */

@@ -77,45 +77,60 @@ public final class GuidedFilterMatter implements Matter {
         int ww = ws.guideLow.width();
         int wh = ws.guideLow.height();
         int[] px = image.pixels();
-        float[] g = ws.guide.data();
-        for (int i = 0; i < px.length; i++) {
-            g[i] = Srgb.luma(px[i]);
+        // guide at the working resolution: block means of luma straight from the pixels (no
+        // full-resolution luma buffer), then bilinear to the working size when blocks do not fit it
+        float[] bl = ws.blocks.data();
+        int bw = ws.blocks.width();
+        int bh = ws.blocks.height();
+        int fx = ws.fx;
+        int fy = ws.fy;
+        java.util.Arrays.fill(bl, 0f);
+        for (int y = 0; y < bh * fy; y++) {
+            int row = y * w;
+            int brow = (y / fy) * bw;
+            for (int x = 0; x < bw * fx; x++) {
+                bl[brow + ws.blockOfColumn[x]] += Srgb.luma(px[row + x]);
+            }
         }
-        Resize.area(ws.guide, ws.guideLow, ws.blocks);
+        float norm = 1f / (fx * fy);
+        for (int i = 0; i < bl.length; i++) {
+            bl[i] *= norm;
+        }
+        FloatImage guideLow = ws.blocks;
+        if (bw != ww || bh != wh) {
+            guideLow = Resize.bilinear(ws.blocks, ws.guideLow);
+        }
         Resize.bilinear(probability, ws.probLow);
         int radius = Math.max(2, Math.max(ww, wh) / 128);
-        FloatImage[] ab = GuidedFilter.coefficients(ws.guideLow, ws.probLow, radius, eps, ws.filter);
+        FloatImage[] ab = GuidedFilter.coefficients(guideLow, ws.probLow, radius, eps, ws.filter);
         float[] ad = ab[0].data();
         float[] bd = ab[1].data();
         float[] o = out.data();
-        if (ww == w && wh == h) {
-            for (int k = 0; k < o.length; k++) {
-                o[k] = clamp(ad[k] * g[k] + bd[k]);
-            }
-            return;
-        }
-        // bilinear upsampling of the coefficients fused with their application
+        // bilinear upsampling of the coefficients (rows first, then columns) fused with their
+        // application to the full-resolution luma
         Resize.Axis ax = ws.ax;
         Resize.Axis ay = ws.ay;
         int[] xlo = ax.lo();
         int[] xhi = ax.hi();
         float[] xw = ax.weight();
+        float[] rowA = ws.rowA;
+        float[] rowB = ws.rowB;
         for (int y = 0; y < h; y++) {
             int r0 = ay.lo()[y] * ww;
             int r1 = ay.hi()[y] * ww;
             float wy = ay.weight()[y];
+            for (int x = 0; x < ww; x++) {
+                rowA[x] = ad[r0 + x] + (ad[r1 + x] - ad[r0 + x]) * wy;
+                rowB[x] = bd[r0 + x] + (bd[r1 + x] - bd[r0 + x]) * wy;
+            }
             int row = y * w;
             for (int x = 0; x < w; x++) {
                 int x0 = xlo[x];
                 int x1 = xhi[x];
                 float wx = xw[x];
-                float at = ad[r0 + x0] + (ad[r0 + x1] - ad[r0 + x0]) * wx;
-                float ab2 = ad[r1 + x0] + (ad[r1 + x1] - ad[r1 + x0]) * wx;
-                float bt = bd[r0 + x0] + (bd[r0 + x1] - bd[r0 + x0]) * wx;
-                float bb = bd[r1 + x0] + (bd[r1 + x1] - bd[r1 + x0]) * wx;
-                float a = at + (ab2 - at) * wy;
-                float b = bt + (bb - bt) * wy;
-                o[row + x] = clamp(a * g[row + x] + b);
+                float a = rowA[x0] + (rowA[x1] - rowA[x0]) * wx;
+                float b = rowB[x0] + (rowB[x1] - rowB[x0]) * wx;
+                o[row + x] = clamp(a * Srgb.luma(px[row + x]) + b);
             }
         }
     }
@@ -145,26 +160,35 @@ public final class GuidedFilterMatter implements Matter {
     private static final class Workspace {
         final int width;
         final int height;
-        final FloatImage guide;
+        final int fx;
+        final int fy;
+        final FloatImage blocks;
+        final int[] blockOfColumn;
         final FloatImage guideLow;
         final FloatImage probLow;
-        final float[] blocks;
         final GuidedFilter.Buffers filter;
         final Resize.Axis ax;
         final Resize.Axis ay;
+        final float[] rowA;
+        final float[] rowB;
 
         Workspace(int w, int h, int ww, int wh) {
             width = w;
             height = h;
-            guide = FloatImage.create(w, h);
+            fx = Math.max(1, w / ww);
+            fy = Math.max(1, h / wh);
+            blocks = FloatImage.create(w / fx, h / fy);
+            blockOfColumn = new int[(w / fx) * fx];
+            for (int x = 0; x < blockOfColumn.length; x++) {
+                blockOfColumn[x] = x / fx;
+            }
             guideLow = FloatImage.create(ww, wh);
             probLow = FloatImage.create(ww, wh);
-            int fx = Math.max(1, w / ww);
-            int fy = Math.max(1, h / wh);
-            blocks = (fx > 1 || fy > 1) && (w / fx != ww || h / fy != wh) ? new float[(w / fx) * (h / fy)] : null;
             filter = new GuidedFilter.Buffers(ww, wh);
             ax = Resize.Axis.of(ww, w);
             ay = Resize.Axis.of(wh, h);
+            rowA = new float[ww];
+            rowB = new float[ww];
         }
     }
 }

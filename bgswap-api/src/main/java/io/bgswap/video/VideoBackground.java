@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * What goes behind the person, frame by frame: a fixed {@link Background} (colour, picture, blur of
  * the frame itself, transparent) or one that changes over time, such as another video played in a
- * loop. The pipeline calls {@link #next} once per frame, in frame order, from a single thread.
+ * loop. The pipeline calls {@link #next} once per frame, in frame order, from a single thread,
+ * unless the background declares itself {@link #stateless()}.
  * Implementations need not be thread-safe; those holding native resources release them in
  * {@link #close()} (idempotent).
  */
@@ -27,11 +28,30 @@ public interface VideoBackground extends AutoCloseable {
     }
 
     /**
+     * @return whether {@link #next} may be called for several frames at once, from several threads,
+     *         in any order (true for fixed backgrounds); the pipeline then composites frames in
+     *         parallel
+     */
+    default boolean stateless() {
+        return false;
+    }
+
+    /**
      * @param background a fixed background
      * @return a video background that is always {@code background}
      */
     static VideoBackground of(Background background) {
         Objects.requireNonNull(background, "background");
-        return (frame, index) -> background;
+        return new VideoBackground() {
+            @Override
+            public Background next(ArgbImage frame, long index) {
+                return background;
+            }
+
+            @Override
+            public boolean stateless() {
+                return true;
+            }
+        };
     }
 }

@@ -62,6 +62,9 @@ public final class VideoBench implements Callable<Integer> {
     String background;
     @Option(names = "--inference", defaultValue = "model", description = "model (every frame) or once (replayed); default: ${DEFAULT-VALUE}")
     String inference;
+    @Option(names = "--replay-size", defaultValue = "256",
+            description = "with --inference once: probability size replayed (selfie's output is 256); default: ${DEFAULT-VALUE}")
+    int replaySize;
     @Option(names = "--no-smoothing")
     boolean noSmoothing;
     @Option(names = "--dir", defaultValue = "target/bench", description = "where clips are written; default: ${DEFAULT-VALUE}")
@@ -81,7 +84,7 @@ public final class VideoBench implements Callable<Integer> {
         List<ArgbImage> clip = frames(width, height, 30);
         Background bg = Background.parse(background);
         try (BackgroundSwapper swapper = BackgroundSwapper.builder().model(model).threads(threads).build()) {
-            Segmenter segmenter = inference.equals("once") ? new Replaying(swapper.segmenter(), clip.get(0)) : swapper.segmenter();
+            Segmenter segmenter = inference.equals("once") ? new Replaying(swapper.segmenter(), clip.get(0), replaySize) : swapper.segmenter();
             switch (mode) {
                 case "memory" -> memory(segmenter, clip, bg);
                 case "ffmpeg" -> ffmpeg(segmenter, clip, bg);
@@ -97,49 +100,65 @@ public final class VideoBench implements Callable<Integer> {
                 .smoothing(noSmoothing ? TemporalSmoother.Settings.OFF : TemporalSmoother.Settings.DEFAULT).build();
     }
 
-    private void memory(Segmenter segmenter, List<ArgbImage> clip, Background bg) {
-        // baseline 1: the segmenter alone
-        FloatImage prob = segmenter.segment(clip.get(0));
+    /** Wall and CPU time of one step, per frame. */
+    private record Cost(double wallMs, double cpuMs) {
+    }
+
+    private Cost time(int n, java.util.function.IntConsumer step) {
         for (int i = 0; i < warmup; i++) {
-            segmenter.segment(clip.get(i % clip.size()), prob);
+            step.accept(i);
         }
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        int n = Math.max(10, frames / 2);
         for (int i = 0; i < n; i++) {
-            segmenter.segment(clip.get(i % clip.size()), prob);
+            step.accept(i);
         }
-        double segMs = (System.nanoTime() - t0) / 1e6 / n;
-        // baseline 2: matting + compositing alone
-        GuidedFilterMatter matter = new GuidedFilterMatter(512, GuidedFilterMatter.DEFAULT_EPS);
+        return new Cost((System.nanoTime() - t0) / 1e6 / n, (mx.getCurrentThreadCpuTime() - c0) / 1e6 / n);
+    }
+
+    private void memory(Segmenter segmenter, List<ArgbImage> clip, Background bg) {
+        int n = Math.max(10, frames / 3);
+        FloatImage prob = segmenter.segment(clip.get(0));
+        // baselines, one thread, same process
+        Cost seg = time(n, i -> segmenter.segment(clip.get(i % clip.size()), prob));
+        TemporalSmoother smoother = new TemporalSmoother(TemporalSmoother.Settings.DEFAULT);
+        Cost smooth = time(n, i -> smoother.smooth(clip.get(i % clip.size()), prob));
+        GuidedFilterMatter matter = new GuidedFilterMatter(384, GuidedFilterMatter.DEFAULT_EPS);
         LinearLightCompositor compositor = new LinearLightCompositor();
         FloatImage alpha = FloatImage.create(width, height);
         ArgbImage out = ArgbImage.create(width, height);
-        for (int i = 0; i < warmup; i++) {
-            matter.refine(clip.get(i % clip.size()), prob, alpha);
-            compositor.composite(clip.get(i % clip.size()), alpha, bg, out);
-        }
-        t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            matter.refine(clip.get(i % clip.size()), prob, alpha);
-            compositor.composite(clip.get(i % clip.size()), alpha, bg, out);
-        }
-        double compMs = (System.nanoTime() - t0) / 1e6 / n;
+        Cost matte = time(n, i -> matter.refine(clip.get(i % clip.size()), prob, alpha));
+        Cost comp = time(n, i -> compositor.composite(clip.get(i % clip.size()), alpha, bg, out));
         // the pipeline
         double fps;
+        double cpuPerFrame;
         try (FramePipeline p = pipeline(segmenter, bg)) {
             p.run(cycle(clip, warmup), f -> { });
         }
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         try (FramePipeline p = pipeline(segmenter, bg)) {
+            long c0 = os.getProcessCpuTime();
             long s = System.nanoTime();
             long done = p.run(cycle(clip, frames), f -> { });
             fps = done / ((System.nanoTime() - s) / 1e9);
+            cpuPerFrame = (os.getProcessCpuTime() - c0) / 1e6 / done;
         }
-        double serialFps = 1000.0 / (segMs + compMs);
-        System.out.printf(Locale.ROOT, "segmenter alone: %.2f ms/frame (%.1f fps)%n", segMs, 1000 / segMs);
-        System.out.printf(Locale.ROOT, "matte+composite alone: %.2f ms/frame (%.1f fps)%n", compMs, 1000 / compMs);
-        System.out.printf(Locale.ROOT, "one after the other: %.1f fps%n", serialFps);
-        System.out.printf(Locale.ROOT, "PIPELINE %dx%d: %.1f fps end to end (%.2fx the one-after-the-other rate)%n",
-                width, height, fps, fps / serialFps);
+        double stage1 = seg.cpuMs() + smooth.cpuMs();
+        double stage2 = matte.cpuMs() + comp.cpuMs();
+        System.out.printf(Locale.ROOT, "segmenter alone:  %7.2f ms/frame wall, %7.2f ms CPU%n", seg.wallMs(), seg.cpuMs());
+        System.out.printf(Locale.ROOT, "smoothing alone:  %7.2f ms/frame wall, %7.2f ms CPU%n", smooth.wallMs(), smooth.cpuMs());
+        System.out.printf(Locale.ROOT, "matting alone:    %7.2f ms/frame wall, %7.2f ms CPU%n", matte.wallMs(), matte.cpuMs());
+        System.out.printf(Locale.ROOT, "compositing alone:%7.2f ms/frame wall, %7.2f ms CPU%n", comp.wallMs(), comp.cpuMs());
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "stage CPU per frame: 1 (segment+smooth, one thread) %.2f ms, 2 (matte+composite, parallel) %.2f ms;"
+                + " bound with %d free cores: %.1f fps%n",
+                stage1, stage2, cores, Math.min(1000 / stage1, 1000.0 * cores / (stage1 + stage2)));
+        System.out.printf(Locale.ROOT, "PIPELINE %dx%d: %.1f fps end to end (wall), %.2f ms process CPU per frame"
+                + " (%.1f fps on %d free cores); %.2fx the one-after-the-other wall rate%n",
+                width, height, fps, cpuPerFrame, 1000.0 * cores / cpuPerFrame, cores,
+                fps * (seg.wallMs() + smooth.wallMs() + matte.wallMs() + comp.wallMs()) / 1000);
     }
 
     private void ffmpeg(Segmenter segmenter, List<ArgbImage> clip, Background bg) throws IOException {
@@ -267,9 +286,12 @@ public final class VideoBench implements Callable<Integer> {
         private final Segmenter inner;
         private final FloatImage cached;
 
-        Replaying(Segmenter inner, ArgbImage first) {
+        Replaying(Segmenter inner, ArgbImage first, int size) {
             this.inner = inner;
-            this.cached = inner.segment(first);
+            FloatImage p = inner.segment(first);
+            this.cached = size > 0 ? io.bgswap.image.Resize.area(p, size, size) : p;
+            System.out.printf(Locale.ROOT, "inference replayed: %s output of frame 0, at %dx%d%n",
+                    inner.modelName(), cached.width(), cached.height());
         }
 
         @Override
