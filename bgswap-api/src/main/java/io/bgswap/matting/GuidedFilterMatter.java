@@ -23,27 +23,31 @@ public final class GuidedFilterMatter implements Matter {
     /** Default long side of the working resolution. */
     public static final int DEFAULT_WORKING_SIZE = 1024;
     /** Default regularisation. */
-    public static final float DEFAULT_EPS = 1e-3f;
+    public static final float DEFAULT_EPS = 1e-4f;
     private static final int POOL_LIMIT = 4;
 
     private final int workingSize;
+    private final int radius;
     private final float eps;
     private final ConcurrentLinkedQueue<Workspace> pool = new ConcurrentLinkedQueue<>();
 
     /** A matter with the default settings. */
     public GuidedFilterMatter() {
-        this(DEFAULT_WORKING_SIZE, DEFAULT_EPS);
+        this(DEFAULT_WORKING_SIZE, 0, DEFAULT_EPS);
     }
 
     /**
      * @param workingSize long side of the resolution the filter is fitted at
+     * @param radius      window radius at the working resolution; 0 derives it from how much the
+     *                    probability map must be enlarged (about two of its pixels)
      * @param eps         regularisation; larger is smoother
      */
-    public GuidedFilterMatter(int workingSize, float eps) {
-        if (workingSize < 16 || !(eps > 0f)) {
-            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "workingSize must be >= 16 and eps > 0");
+    public GuidedFilterMatter(int workingSize, int radius, float eps) {
+        if (workingSize < 16 || radius < 0 || !(eps > 0f)) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "workingSize must be >= 16, radius >= 0 and eps > 0");
         }
         this.workingSize = workingSize;
+        this.radius = radius;
         this.eps = eps;
     }
 
@@ -101,8 +105,9 @@ public final class GuidedFilterMatter implements Matter {
             guideLow = Resize.bilinear(ws.blocks, ws.guideLow);
         }
         Resize.bilinear(probability, ws.probLow);
-        int radius = Math.max(2, Math.max(ww, wh) / 128);
-        FloatImage[] ab = GuidedFilter.coefficients(guideLow, ws.probLow, radius, eps, ws.filter);
+        int r = radius > 0 ? radius
+                : Math.max(1, Math.round(2f * Math.max(ww, wh) / Math.max(probability.width(), probability.height())));
+        FloatImage[] ab = GuidedFilter.coefficients(guideLow, ws.probLow, r, eps, ws.filter);
         float[] ad = ab[0].data();
         float[] bd = ab[1].data();
         float[] o = out.data();

@@ -78,7 +78,7 @@ public final class FramePipeline implements AutoCloseable {
 
     private FramePipeline(Builder b) {
         this.segmenter = b.segmenter;
-        this.matter = b.matter != null ? b.matter : new GuidedFilterMatter(b.matteWorkingSize, GuidedFilterMatter.DEFAULT_EPS);
+        this.matter = b.matter != null ? b.matter : new GuidedFilterMatter(b.matteWorkingSize, 0, GuidedFilterMatter.DEFAULT_EPS);
         this.compositor = b.compositor != null ? b.compositor : new LinearLightCompositor();
         this.background = b.background;
         this.smoother = b.smoothing.stillWeight() >= 1f ? null : new TemporalSmoother(b.smoothing);

@@ -166,7 +166,7 @@ class FramePipelineTest {
     void intoOverloadsMatchTheAllocatingOnes() {
         ArgbImage img = frame(200, 120, 30);
         FloatImage prob = new RedKey().segment(img);
-        GuidedFilterMatter matter = new GuidedFilterMatter(64, 1e-3f);
+        GuidedFilterMatter matter = new GuidedFilterMatter(64, 0, 1e-3f);
         FloatImage a1 = matter.refine(img, prob);
         FloatImage a2 = matter.refine(img, prob, FloatImage.create(200, 120));
         assertThat(a2.data()).containsExactly(a1.data());

@@ -124,7 +124,7 @@ public final class VideoBench implements Callable<Integer> {
         Cost seg = time(n, i -> segmenter.segment(clip.get(i % clip.size()), prob));
         TemporalSmoother smoother = new TemporalSmoother(TemporalSmoother.Settings.DEFAULT);
         Cost smooth = time(n, i -> smoother.smooth(clip.get(i % clip.size()), prob));
-        GuidedFilterMatter matter = new GuidedFilterMatter(384, GuidedFilterMatter.DEFAULT_EPS);
+        GuidedFilterMatter matter = new GuidedFilterMatter(384, 0, GuidedFilterMatter.DEFAULT_EPS);
         LinearLightCompositor compositor = new LinearLightCompositor();
         FloatImage alpha = FloatImage.create(width, height);
         ArgbImage out = ArgbImage.create(width, height);
