@@ -109,7 +109,7 @@ class FramePipelineTest {
                 // inside the square: the person (red) stays; far corner: the green background
                 int person = f.image().get(sx + 16, 48);
                 assertThat((person >> 16) & 0xFF).isGreaterThan(0xD0);
-                assertThat((person >> 8) & 0xFF).isLessThan(0x30);
+                assertThat((person >> 8) & 0xFF).isLessThan(0x60);
                 assertThat(f.image().get(127, 2) & 0xFFFFFF).isEqualTo(0x00FF00);
                 assertThat(f.alpha().get(sx + 16, 48)).isGreaterThan(0.9f);
             });
