@@ -39,7 +39,7 @@ class VideoCommandIT {
         writeClip(ImageFiles.read(portrait), in);
         int[] probe = backgroundPixel(Images.argbToMatte(ImageFiles.read(Path.of(eval, "alpha", "p_22fc0130.png"))));
 
-        String model = System.getProperty("bgswap.it.video.model", "isnet-small");
+        String model = System.getProperty("bgswap.it.video.model", "selfie");
         int code = BgSwapCommand.run("video", in.toString(), "--background", "#2a6f97", "-o", out.toString(),
                 "--model", model, "--no-progress");
         assertThat(code).isZero();
