@@ -166,6 +166,9 @@ public final class VideoBench implements Callable<Integer> {
         Path in = dir.resolve("bench-" + width + "x" + height + ".mp4");
         Path out = dir.resolve("bench-" + width + "x" + height + "-out.mp4");
         int total = warmup + frames;
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         try (VideoWriter w = VideoWriter.create(in, new VideoWriter.Settings(width, height, 30, 0, 0, 0))) {
             for (int i = 0; i < total; i++) {
@@ -173,6 +176,8 @@ public final class VideoBench implements Callable<Integer> {
             }
         }
         double encodeFps = total / ((System.nanoTime() - t0) / 1e9);
+        double encodeCpu = (os.getProcessCpuTime() - c0) / 1e6 / total;
+        c0 = os.getProcessCpuTime();
         t0 = System.nanoTime();
         int decoded = 0;
         try (VideoReader r = VideoReader.open(in)) {
@@ -181,7 +186,9 @@ public final class VideoBench implements Callable<Integer> {
             }
         }
         double decodeFps = decoded / ((System.nanoTime() - t0) / 1e9);
+        double decodeCpu = (os.getProcessCpuTime() - c0) / 1e6 / decoded;
         long written;
+        c0 = os.getProcessCpuTime();
         t0 = System.nanoTime();
         try (VideoReader reader = VideoReader.open(in);
              FramePipeline p = pipeline(segmenter, bg);
@@ -189,9 +196,13 @@ public final class VideoBench implements Callable<Integer> {
             written = VideoFiles.replaceBackground(reader, writer, p, null);
         }
         double fps = written / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf(Locale.ROOT, "encode alone: %.1f fps; decode alone: %.1f fps%n", encodeFps, decodeFps);
-        System.out.printf(Locale.ROOT, "FFMPEG %dx%d: decode + pipeline + encode %.1f fps over %d frames (includes start-up)%n",
-                width, height, fps, written);
+        double cpu = (os.getProcessCpuTime() - c0) / 1e6 / written;
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "encode alone: %.1f fps, %.2f ms process CPU per frame; decode alone: %.1f fps, %.2f ms CPU%n",
+                encodeFps, encodeCpu, decodeFps, decodeCpu);
+        System.out.printf(Locale.ROOT, "FFMPEG %dx%d: decode + pipeline + encode %.1f fps over %d frames (includes start-up),"
+                + " %.2f ms process CPU per frame (%.1f fps on %d free cores)%n",
+                width, height, fps, written, cpu, 1000.0 * cores / cpu, cores);
     }
 
     private void rss(Segmenter segmenter, List<ArgbImage> clip, Background bg) {
