@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
 
 /** {@code bgswap video}: one video file to another, keeping frame rate and audio. */
 @Command(name = "video", mixinStandardHelpOptions = true,
-        description = "Replace the background of a video file (frame rate and audio are kept).")
+        description = {"Replace the background of a video file (frame rate and audio are kept).",
+                "For video the model defaults to selfie (real time), not the still-image default shown under --model."})
 final class VideoCommand implements Callable<Integer> {
     /** The model used for video when none is chosen: the real-time one. */
     static final String VIDEO_MODEL = "selfie";
