@@ -19,6 +19,25 @@ public interface Segmenter extends AutoCloseable {
      */
     FloatImage segment(ArgbImage image);
 
+    /**
+     * Segments into a caller's buffer, for per-frame use. {@code out} should have the model's
+     * output size (the size {@link #segment(ArgbImage)} returns); another size is filled by
+     * bilinear resampling. Implementations that can should override this to allocate nothing in
+     * steady state; the default delegates and copies.
+     *
+     * @param image the photo or frame
+     * @param out   receives person probability in [0, 1]
+     * @return {@code out}
+     */
+    default FloatImage segment(ArgbImage image, FloatImage out) {
+        FloatImage p = segment(image);
+        if (p.sameSize(out)) {
+            System.arraycopy(p.data(), 0, out.data(), 0, out.data().length);
+            return out;
+        }
+        return io.bgswap.image.Resize.bilinear(p, out);
+    }
+
     /** @return the model's name */
     String modelName();
 

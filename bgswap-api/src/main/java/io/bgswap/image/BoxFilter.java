@@ -16,11 +16,25 @@ public final class BoxFilter {
      * @return {@code dst}
      */
     public static FloatImage mean(FloatImage src, int radius, FloatImage dst) {
+        return mean(src, radius, dst, null);
+    }
+
+    /**
+     * Like {@link #mean(FloatImage, int, FloatImage)} with a caller's scratch buffer, so that
+     * per-frame use allocates no image-sized arrays.
+     *
+     * @param src     source values
+     * @param radius  window radius, &gt;= 0
+     * @param dst     destination of the same size (may not be {@code src})
+     * @param scratch at least {@code width * height} floats, or {@code null} to allocate one
+     * @return {@code dst}
+     */
+    public static FloatImage mean(FloatImage src, int radius, FloatImage dst, float[] scratch) {
         int w = src.width();
         int h = src.height();
         float[] s = src.data();
         float[] d = dst.data();
-        float[] tmp = new float[w * h];
+        float[] tmp = scratch != null && scratch.length >= w * h ? scratch : new float[w * h];
         // horizontal pass
         for (int y = 0; y < h; y++) {
             int row = y * w;

@@ -116,10 +116,23 @@ public final class Resize {
      * @return a new image
      */
     public static ArgbImage bilinear(ArgbImage src, int width, int height) {
+        return bilinear(src, ArgbImage.create(width, height));
+    }
+
+    /**
+     * Resizes a colour image into a caller's buffer; alpha is resampled like the colour channels.
+     *
+     * @param src the source
+     * @param dst the destination, of any size; written in full (may not be {@code src})
+     * @return {@code dst}
+     */
+    public static ArgbImage bilinear(ArgbImage src, ArgbImage dst) {
+        int width = dst.width();
+        int height = dst.height();
         Axis ax = Axis.of(src.width(), width);
         Axis ay = Axis.of(src.height(), height);
         int[] s = src.pixels();
-        int[] d = new int[width * height];
+        int[] d = dst.pixels();
         int sw = src.width();
         for (int y = 0; y < height; y++) {
             int r0 = ay.lo()[y] * sw;
@@ -145,7 +158,7 @@ public final class Resize {
                 d[y * width + x] = out;
             }
         }
-        return new ArgbImage(width, height, d);
+        return dst;
     }
 
     /**
@@ -158,15 +171,31 @@ public final class Resize {
      * @return a new image
      */
     public static FloatImage area(FloatImage src, int width, int height) {
+        return area(src, FloatImage.create(width, height), null);
+    }
+
+    /**
+     * Like {@link #area(FloatImage, int, int)} into a caller's buffer.
+     *
+     * @param src     source gray values
+     * @param dst     destination, at most the source's size
+     * @param scratch room for the block averages (about the source size divided by the integer
+     *                shrink factors), or {@code null}; allocated when too small
+     * @return {@code dst}
+     */
+    public static FloatImage area(FloatImage src, FloatImage dst, float[] scratch) {
+        int width = dst.width();
+        int height = dst.height();
         int fx = Math.max(1, src.width() / width);
         int fy = Math.max(1, src.height() / height);
         if (fx == 1 && fy == 1) {
-            return bilinear(src, width, height);
+            return bilinear(src, dst);
         }
         int bw = src.width() / fx;
         int bh = src.height() / fy;
         float[] s = src.data();
-        float[] b = new float[bw * bh];
+        boolean direct = bw == width && bh == height;
+        float[] b = direct ? dst.data() : (scratch != null && scratch.length >= bw * bh ? scratch : new float[bw * bh]);
         float norm = 1f / (fx * fy);
         for (int y = 0; y < bh; y++) {
             for (int x = 0; x < bw; x++) {
@@ -180,7 +209,10 @@ public final class Resize {
                 b[y * bw + x] = sum * norm;
             }
         }
-        FloatImage blocks = new FloatImage(bw, bh, b);
-        return bw == width && bh == height ? blocks : bilinear(blocks, width, height);
+        if (direct) {
+            return dst;
+        }
+        FloatImage blocks = new FloatImage(bw, bh, b.length == bw * bh ? b : java.util.Arrays.copyOf(b, bw * bh));
+        return bilinear(blocks, dst);
     }
 }

@@ -8,21 +8,28 @@ import io.bgswap.image.FloatImage;
 import io.bgswap.image.Resize;
 import io.bgswap.image.Srgb;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 /**
  * The default {@link Matter}: a fast guided filter driven by the photo. The coefficients are fitted
  * at a working resolution (long side at most {@code workingSize}) and applied at full resolution,
  * so edges follow the photo's own detail instead of a bilinear stretch of the model's output.
- * Thread-safe: holds only immutable settings.
+ *
+ * <p>Scratch buffers are kept in a small pool keyed by image size, so that refining video frames
+ * of one size into a caller's buffer ({@link #refine(ArgbImage, FloatImage, FloatImage)}) allocates
+ * nothing in steady state. Thread-safe: concurrent callers never share a scratch buffer.
  */
 public final class GuidedFilterMatter implements Matter {
     /** Default long side of the working resolution. */
     public static final int DEFAULT_WORKING_SIZE = 1024;
     /** Default regularisation. */
     public static final float DEFAULT_EPS = 1e-4f;
+    private static final int POOL_LIMIT = 4;
 
     private final int workingSize;
     private final int radius;
     private final float eps;
+    private final ConcurrentLinkedQueue<Workspace> pool = new ConcurrentLinkedQueue<>();
 
     /** A matter with the default settings. */
     public GuidedFilterMatter() {
@@ -49,87 +56,144 @@ public final class GuidedFilterMatter implements Matter {
         return refine(image, probability, FloatImage.create(image.width(), image.height()));
     }
 
-    /**
-     * Refines into a caller's buffer, for per-frame use.
-     *
-     * @param image       the photo
-     * @param probability person probability covering the photo, any resolution
-     * @param out         receives the matte; the photo's size
-     * @return {@code out}
-     */
+    @Override
     public FloatImage refine(ArgbImage image, FloatImage probability, FloatImage out) {
         int w = image.width();
         int h = image.height();
         if (out.width() != w || out.height() != h) {
-            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "output matte must be " + w + "x" + h);
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "out is " + out.width() + "x" + out.height()
+                    + " but the image is " + w + "x" + h);
+        }
+        Workspace ws = borrow(w, h);
+        try {
+            refine(image, probability, out, ws);
+        } finally {
+            if (pool.size() < POOL_LIMIT) {
+                pool.offer(ws);
+            }
+        }
+        return out;
+    }
+
+    private void refine(ArgbImage image, FloatImage probability, FloatImage out, Workspace ws) {
+        int w = image.width();
+        int h = image.height();
+        int ww = ws.guideLow.width();
+        int wh = ws.guideLow.height();
+        int[] px = image.pixels();
+        // guide at the working resolution: block means of luma straight from the pixels (no
+        // full-resolution luma buffer), then bilinear to the working size when blocks do not fit it
+        float[] bl = ws.blocks.data();
+        int bw = ws.blocks.width();
+        int bh = ws.blocks.height();
+        int fx = ws.fx;
+        int fy = ws.fy;
+        java.util.Arrays.fill(bl, 0f);
+        for (int y = 0; y < bh * fy; y++) {
+            int row = y * w;
+            int brow = (y / fy) * bw;
+            for (int x = 0; x < bw * fx; x++) {
+                bl[brow + ws.blockOfColumn[x]] += Srgb.luma(px[row + x]);
+            }
+        }
+        float norm = 1f / (fx * fy);
+        for (int i = 0; i < bl.length; i++) {
+            bl[i] *= norm;
+        }
+        FloatImage guideLow = ws.blocks;
+        if (bw != ww || bh != wh) {
+            guideLow = Resize.bilinear(ws.blocks, ws.guideLow);
+        }
+        Resize.bilinear(probability, ws.probLow);
+        int r = radius > 0 ? radius
+                : Math.max(1, Math.round(2f * Math.max(ww, wh) / Math.max(probability.width(), probability.height())));
+        FloatImage[] ab = GuidedFilter.coefficients(guideLow, ws.probLow, r, eps, ws.filter);
+        float[] ad = ab[0].data();
+        float[] bd = ab[1].data();
+        float[] o = out.data();
+        // bilinear upsampling of the coefficients (rows first, then columns) fused with their
+        // application to the full-resolution luma
+        Resize.Axis ax = ws.ax;
+        Resize.Axis ay = ws.ay;
+        int[] xlo = ax.lo();
+        int[] xhi = ax.hi();
+        float[] xw = ax.weight();
+        float[] rowA = ws.rowA;
+        float[] rowB = ws.rowB;
+        for (int y = 0; y < h; y++) {
+            int r0 = ay.lo()[y] * ww;
+            int r1 = ay.hi()[y] * ww;
+            float wy = ay.weight()[y];
+            for (int x = 0; x < ww; x++) {
+                rowA[x] = ad[r0 + x] + (ad[r1 + x] - ad[r0 + x]) * wy;
+                rowB[x] = bd[r0 + x] + (bd[r1 + x] - bd[r0 + x]) * wy;
+            }
+            int row = y * w;
+            for (int x = 0; x < w; x++) {
+                int x0 = xlo[x];
+                int x1 = xhi[x];
+                float wx = xw[x];
+                float a = rowA[x0] + (rowA[x1] - rowA[x0]) * wx;
+                float b = rowB[x0] + (rowB[x1] - rowB[x0]) * wx;
+                o[row + x] = clamp(a * Srgb.luma(px[row + x]) + b);
+            }
+        }
+    }
+
+    private Workspace borrow(int w, int h) {
+        for (int tries = pool.size(); tries > 0; tries--) {
+            Workspace ws = pool.poll();
+            if (ws == null) {
+                break;
+            }
+            if (ws.width == w && ws.height == h) {
+                return ws;
+            }
+            // a workspace of another size is dropped: the stream changed resolution
         }
         float scale = Math.min(1f, (float) workingSize / Math.max(w, h));
         int ww = Math.max(1, Math.round(w * scale));
         int wh = Math.max(1, Math.round(h * scale));
-        FloatImage guideLow = lumaArea(image, ww, wh);
-        FloatImage probLow = Resize.bilinear(probability, ww, wh);
-        int r = radius > 0 ? radius
-                : Math.max(1, Math.round(2f * Math.max(ww, wh) / Math.max(probability.width(), probability.height())));
-        FloatImage[] ab = GuidedFilter.coefficients(guideLow, probLow, r, eps);
-        apply(image, ab[0], ab[1], out);
-        return out;
+        return new Workspace(w, h, ww, wh);
     }
 
-    /** {@code out = a * luma + b} at full resolution, with a and b sampled bilinearly in one pass. */
-    private static void apply(ArgbImage image, FloatImage a, FloatImage b, FloatImage out) {
-        int w = image.width();
-        int h = image.height();
-        Resize.Axis ax = Resize.Axis.of(a.width(), w);
-        Resize.Axis ay = Resize.Axis.of(a.height(), h);
-        float[] ad = a.data();
-        float[] bd = b.data();
-        int[] px = image.pixels();
-        float[] o = out.data();
-        int aw = a.width();
-        for (int y = 0; y < h; y++) {
-            int r0 = ay.lo()[y] * aw;
-            int r1 = ay.hi()[y] * aw;
-            float wy = ay.weight()[y];
-            int row = y * w;
-            for (int x = 0; x < w; x++) {
-                int x0 = ax.lo()[x];
-                int x1 = ax.hi()[x];
-                float wx = ax.weight()[x];
-                float aTop = ad[r0 + x0] + (ad[r0 + x1] - ad[r0 + x0]) * wx;
-                float aBottom = ad[r1 + x0] + (ad[r1 + x1] - ad[r1 + x0]) * wx;
-                float bTop = bd[r0 + x0] + (bd[r0 + x1] - bd[r0 + x0]) * wx;
-                float bBottom = bd[r1 + x0] + (bd[r1 + x1] - bd[r1 + x0]) * wx;
-                float q = (aTop + (aBottom - aTop) * wy) * Srgb.luma(px[row + x]) + bTop + (bBottom - bTop) * wy;
-                o[row + x] = q < 0f ? 0f : (q > 1f ? 1f : q);
-            }
-        }
+    private static float clamp(float q) {
+        return q < 0f ? 0f : (q > 1f ? 1f : q);
     }
 
-    /** Luma of the photo shrunk to {@code ww x wh} by averaging whole blocks, then bilinear. */
-    private static FloatImage lumaArea(ArgbImage image, int ww, int wh) {
-        int w = image.width();
-        int h = image.height();
-        int fx = Math.max(1, w / ww);
-        int fy = Math.max(1, h / wh);
-        int bw = w / fx;
-        int bh = h / fy;
-        int[] px = image.pixels();
-        float[] blocks = new float[bw * bh];
-        float norm = 1f / (fx * fy);
-        for (int y = 0; y < bh; y++) {
-            for (int dy = 0; dy < fy; dy++) {
-                int row = (y * fy + dy) * w;
-                for (int x = 0; x < bw; x++) {
-                    float sum = 0;
-                    int base = row + x * fx;
-                    for (int dx = 0; dx < fx; dx++) {
-                        sum += Srgb.luma(px[base + dx]);
-                    }
-                    blocks[y * bw + x] += sum * norm;
-                }
+    /** Scratch buffers for one image size. */
+    private static final class Workspace {
+        final int width;
+        final int height;
+        final int fx;
+        final int fy;
+        final FloatImage blocks;
+        final int[] blockOfColumn;
+        final FloatImage guideLow;
+        final FloatImage probLow;
+        final GuidedFilter.Buffers filter;
+        final Resize.Axis ax;
+        final Resize.Axis ay;
+        final float[] rowA;
+        final float[] rowB;
+
+        Workspace(int w, int h, int ww, int wh) {
+            width = w;
+            height = h;
+            fx = Math.max(1, w / ww);
+            fy = Math.max(1, h / wh);
+            blocks = FloatImage.create(w / fx, h / fy);
+            blockOfColumn = new int[(w / fx) * fx];
+            for (int x = 0; x < blockOfColumn.length; x++) {
+                blockOfColumn[x] = x / fx;
             }
+            guideLow = FloatImage.create(ww, wh);
+            probLow = FloatImage.create(ww, wh);
+            filter = new GuidedFilter.Buffers(ww, wh);
+            ax = Resize.Axis.of(ww, w);
+            ay = Resize.Axis.of(wh, h);
+            rowA = new float[ww];
+            rowB = new float[ww];
         }
-        FloatImage b = new FloatImage(bw, bh, blocks);
-        return bw == ww && bh == wh ? b : Resize.bilinear(b, ww, wh);
     }
 }

@@ -51,6 +51,7 @@ public final class ModelSegmenter implements Segmenter {
      * @param out   an image of the model's output size
      * @return {@code out}
      */
+    @Override
     public FloatImage segment(ArgbImage image, FloatImage out) {
         if (closed) {
             throw new BgSwapException(ErrorCode.CLOSED, "Segmenter for " + modelName + " is closed");

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
  * 3 setup failure (model, backend or device).
  */
 @Command(name = "bgswap", mixinStandardHelpOptions = true, version = "bgswap 0.1.0",
-        description = "Replace the background of portrait photos.",
-        subcommands = {ReplaceCommand.class, ModelsCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        description = "Replace the background of portrait photos and videos.",
+        subcommands = {ReplaceCommand.class, VideoCommand.class, ModelsCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BgSwapCommand {
     /** Some inputs failed. */
     public static final int EXIT_PARTIAL = 1;
