@@ -63,12 +63,39 @@ public final class Evaluation {
      */
     public EvalReport run(String label, List<EvalSample> samples, Function<ArgbImage, FloatImage> matter) {
         Objects.requireNonNull(matter, "matter");
+        return runSamples(label, samples, (sample, image) -> matter.apply(image));
+    }
+
+    /**
+     * Produces a matte for one sample; lets a caller reuse work per sample (e.g. one segmentation
+     * shared by several matting modes).
+     */
+    @FunctionalInterface
+    public interface SampleMatter {
+        /**
+         * @param sample the sample
+         * @param image  its decoded photo
+         * @return the alpha matte at the photo's size
+         */
+        FloatImage matte(EvalSample sample, ArgbImage image);
+    }
+
+    /**
+     * Like {@link #run} with access to the sample being matted.
+     *
+     * @param label   what is evaluated, for the report
+     * @param samples the evaluation set
+     * @param matter  produces the matte
+     * @return the report
+     */
+    public EvalReport runSamples(String label, List<EvalSample> samples, SampleMatter matter) {
+        Objects.requireNonNull(matter, "matter");
         List<EvalRow> rows = new ArrayList<>();
         for (EvalSample s : samples) {
             ArgbImage image = ImageFiles.read(s.image());
             FloatImage reference = readReference(s, image);
             long t0 = System.nanoTime();
-            FloatImage alpha = matter.apply(image);
+            FloatImage alpha = matter.matte(s, image);
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (!alpha.sameSize(reference)) {
                 throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "the matter returned " + alpha + " for a "
@@ -80,10 +107,14 @@ public final class Evaluation {
             if (contactSheets != null) {
                 ArgbImage comp = compositor.composite(image, alpha, background);
                 ArgbImage sheet = ContactSheet.render(image, alpha, reference, comp, ContactSheet.DEFAULT_PANEL_HEIGHT);
-                ImageFiles.write(sheet, contactSheets.resolve(s.name() + ".png"), 1f);
+                ImageFiles.write(sheet, contactSheets.resolve(s.name() + "-" + fileSafe(label) + ".png"), 1f);
             }
         }
         return new EvalReport(label, rows);
+    }
+
+    private static String fileSafe(String label) {
+        return label.replaceAll("[^A-Za-z0-9._-]+", "_");
     }
 
     /**
