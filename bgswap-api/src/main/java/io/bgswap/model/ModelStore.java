@@ -254,9 +254,10 @@ public final class ModelStore {
     /** Extracts the requested model and every other missing built-in model of the same package. */
     private void extractAll(BuiltinModel requested, Path tarball) throws IOException {
         List<BuiltinModel> wanted = new ArrayList<>();
+        wanted.add(requested);
         for (BuiltinModel m : BuiltinModel.all()) {
             boolean samePackage = m.npmPackage().equals(requested.npmPackage()) && m.npmVersion().equals(requested.npmVersion());
-            if (m == requested || (samePackage && !isCached(m))) {
+            if (!m.equals(requested) && samePackage && !isCached(m)) {
                 wanted.add(m);
             }
         }

@@ -35,6 +35,7 @@ public final class TensorPacker {
         boolean planar = descriptor.layout() == TensorLayout.NCHW;
         int plane = w * h;
         float[] row = new float[w * 3];
+        float[][] planes = planar ? new float[][] {new float[w], new float[w], new float[w]} : null;
         for (int y = 0; y < h; y++) {
             int r0 = ay.lo()[y] * sw;
             int r1 = ay.hi()[y] * sw;
@@ -53,15 +54,17 @@ public final class TensorPacker {
                     float e = (p11 >> shift) & 0xFF;
                     float top = a + (b - a) * wx;
                     float bottom = d + (e - d) * wx;
-                    row[x * 3 + c] = (top + (bottom - top) * wy - mean[c]) * inv[c];
+                    float v = (top + (bottom - top) * wy - mean[c]) * inv[c];
+                    if (planar) {
+                        planes[c][x] = v;
+                    } else {
+                        row[x * 3 + c] = v;
+                    }
                 }
             }
             if (planar) {
                 for (int c = 0; c < 3; c++) {
-                    int base = c * plane + y * w;
-                    for (int x = 0; x < w; x++) {
-                        out.put(base + x, row[x * 3 + c]);
-                    }
+                    out.put(c * plane + y * w, planes[c]);
                 }
             } else {
                 out.put(y * w * 3, row);
