@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Foreground colour estimation measurably removes the old background from semi-transparent pixels.
  * Each evaluation photo is taken as the true foreground and composited, in linear light, with its
  * reference alpha over a strongly coloured background; the result is matted by the default
- * pipeline, and the colour the compositor would use for the person is compared with the true one in
+ * pipeline, and the colour the compositor would use for the person (estimated where the matte is
+ * semi-transparent, the photo's elsewhere) is compared with the true one in
  * the boundary band (weighted by the reference alpha, since colour only matters where the person is
  * visible): with estimation the error must be lower than with the photo's own colours.
  */
@@ -43,8 +44,8 @@ class DecontaminationIT {
                 boolean[] band = MatteEvaluator.boundaryBand(alpha, MatteEvaluator.DEFAULT_BAND_RADIUS);
                 FloatImage[] f = ForegroundEstimator.linearChannels(truth);
                 FloatImage[] raw = ForegroundEstimator.linearChannels(synthetic);
-                FloatImage[] est = ForegroundEstimator.estimate(synthetic, matte);
-                FloatImage[] estRef = ForegroundEstimator.estimate(synthetic, alpha);
+                FloatImage[] est = asCompositorUses(ForegroundEstimator.estimate(synthetic, matte), raw, matte);
+                FloatImage[] estRef = asCompositorUses(ForegroundEstimator.estimate(synthetic, alpha), raw, alpha);
                 double without = error(raw, f, alpha, band);
                 double with = error(est, f, alpha, band);
                 double withRef = error(estRef, f, alpha, band);
@@ -77,6 +78,21 @@ class DecontaminationIT {
             out[i] = px;
         }
         return new ArgbImage(fg.width(), fg.height(), out);
+    }
+
+    /** The compositor takes estimated colours only where the matte is semi-transparent. */
+    private static FloatImage[] asCompositorUses(FloatImage[] estimated, FloatImage[] raw, FloatImage matte) {
+        float[] a = matte.data();
+        FloatImage[] out = new FloatImage[3];
+        for (int c = 0; c < 3; c++) {
+            out[c] = raw[c].copy();
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] > 1f / 512 && a[i] < 1f - 1f / 512) {
+                    out[c].data()[i] = estimated[c].data()[i];
+                }
+            }
+        }
+        return out;
     }
 
     /** Mean absolute linear-RGB error in the band, weighted by the reference alpha. */

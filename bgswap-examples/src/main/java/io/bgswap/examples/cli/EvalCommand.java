@@ -9,7 +9,9 @@ import io.bgswap.eval.EvalReport;
 import io.bgswap.eval.EvalSample;
 import io.bgswap.eval.Evaluation;
 import io.bgswap.eval.MatteEvaluator;
+import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
+import io.bgswap.image.ImageFiles;
 import io.bgswap.internal.AtomicFiles;
 import io.bgswap.spi.MatterProvider;
 import io.bgswap.spi.Providers;
@@ -85,6 +87,12 @@ final class EvalCommand implements Callable<Integer> {
             Segmenter segmenter = swapper.segmenter();
             Map<String, FloatImage> probabilities = new HashMap<>();
             Map<String, Double> segSeconds = new HashMap<>();
+            for (EvalSample sample : samples) {
+                ArgbImage image = ImageFiles.read(sample.image());
+                long t0 = System.nanoTime();
+                probabilities.put(sample.name(), segmenter.segment(image));
+                segSeconds.put(sample.name(), (System.nanoTime() - t0) / 1e9);
+            }
             Evaluation evaluation = Evaluation.builder().bandRadius(bandRadius)
                     .contactSheets(sheets ? out.resolve("sheets") : null).build();
             for (String m : modes) {
@@ -92,12 +100,7 @@ final class EvalCommand implements Callable<Integer> {
                 Matter matter = byName.get(key);
                 String label = segmenter.modelName() + " + " + key;
                 EvalReport report = evaluation.runSamples(label, samples, (sample, image) -> {
-                    FloatImage p = probabilities.computeIfAbsent(sample.name(), n -> {
-                        long t0 = System.nanoTime();
-                        FloatImage prob = segmenter.segment(image);
-                        segSeconds.put(n, (System.nanoTime() - t0) / 1e9);
-                        return prob;
-                    });
+                    FloatImage p = probabilities.get(sample.name());
                     return matter == null ? Evaluation.plainUpsample(p, image) : matter.refine(image, p);
                 });
                 String table = report.table();
