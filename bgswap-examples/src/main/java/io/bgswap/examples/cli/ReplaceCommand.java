@@ -81,7 +81,7 @@ final class ReplaceCommand implements Callable<Integer> {
     float lightWrap;
 
     @Option(names = "--light-wrap-radius", paramLabel = "PX", defaultValue = "0",
-            description = "How far the light wraps in pixels; 0 = about 1 % of the long side")
+            description = "How far the light wraps in pixels; 0 = about 1 %% of the long side")
     float lightWrapRadius;
 
     @Mixin
