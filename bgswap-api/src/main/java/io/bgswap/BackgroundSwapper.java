@@ -45,8 +45,12 @@ public final class BackgroundSwapper implements AutoCloseable {
     public static final String PORTRAIT_DETAIL = "isnet-medium";
     /** The person prior of {@value #PORTRAIT_MODEL}. */
     public static final String PORTRAIT_PRIOR = "selfie";
-    /** The model used when none is chosen. */
-    public static final String DEFAULT_MODEL = PORTRAIT_MODEL;
+    /**
+     * The model used when none is chosen. {@value #PORTRAIT_MODEL} measures better on portraits
+     * (docs/quality.md) but is not a single built-in file, so services that check model names
+     * against {@link io.bgswap.model.BuiltinModel} must learn it first.
+     */
+    public static final String DEFAULT_MODEL = "isnet-medium";
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundSwapper.class);
 
     private final Segmenter segmenter;

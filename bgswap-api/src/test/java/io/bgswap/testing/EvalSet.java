@@ -53,11 +53,17 @@ public final class EvalSet {
         return Files.isDirectory(p.resolve("image")) && Files.isDirectory(p.resolve("alpha")) ? p : null;
     }
 
-    /** @return every sample, sorted by name; skips the calling test when the set is absent */
-    public static List<Sample> require() {
+    /** @return the evaluation directory; skips the calling test when it is absent */
+    public static Path requireDirectory() {
         Path dir = directory();
         Assumptions.assumeTrue(dir != null, "Evaluation images not found (system property bgswap.eval.dir="
                 + System.getProperty("bgswap.eval.dir") + "): these tests need ../shared/eval beside the project");
+        return dir;
+    }
+
+    /** @return every sample, sorted by name; skips the calling test when the set is absent */
+    public static List<Sample> require() {
+        Path dir = requireDirectory();
         List<Sample> samples = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir.resolve("image"))) {
             for (Path img : s.sorted().toList()) {
@@ -81,17 +87,7 @@ public final class EvalSet {
      * @return intersection over union of both thresholded at 0.5
      */
     public static double iou(FloatImage predicted, FloatImage reference) {
-        float[] p = predicted.data();
-        float[] r = reference.data();
-        long inter = 0;
-        long union = 0;
-        for (int i = 0; i < p.length; i++) {
-            boolean a = p[i] >= 0.5f;
-            boolean b = r[i] >= 0.5f;
-            inter += a && b ? 1 : 0;
-            union += a || b ? 1 : 0;
-        }
-        return union == 0 ? 1.0 : (double) inter / union;
+        return Masks.iou(predicted, reference, 0.5f);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.bgswap.testing;
 
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
+import io.bgswap.image.Images;
 
 /** Mask comparisons for tests. */
 public final class Masks {
@@ -13,12 +14,7 @@ public final class Masks {
      * @return its green channel as values in [0, 1]
      */
     public static FloatImage grey(ArgbImage image) {
-        int[] px = image.pixels();
-        float[] out = new float[px.length];
-        for (int i = 0; i < px.length; i++) {
-            out[i] = ((px[i] >> 8) & 0xFF) / 255f;
-        }
-        return new FloatImage(image.width(), image.height(), out);
+        return Images.argbToMatte(image);
     }
 
     /**

@@ -36,9 +36,6 @@ public final class TestModels {
 
     /** @return the evaluation directory from {@code bgswap.eval.dir}, or skips the test */
     public static Path evalDir() {
-        String dir = System.getProperty("bgswap.eval.dir");
-        assumeTrue(dir != null && Files.isDirectory(Path.of(dir)),
-                "evaluation images not found (system property bgswap.eval.dir = " + dir + ")");
-        return Path.of(dir);
+        return EvalSet.requireDirectory();
     }
 }

@@ -33,7 +33,7 @@ class DecontaminationIT {
         double withRefSum = 0;
         StringBuilder report = new StringBuilder(String.format("%n%-12s %8s %12s %14s%n", "image", "bg", "raw colours",
                 "estimated"));
-        try (BackgroundSwapper swapper = BackgroundSwapper.builder().backend("onnx").build()) {
+        try (BackgroundSwapper swapper = BackgroundSwapper.builder().model(BackgroundSwapper.PORTRAIT_MODEL).backend("onnx").build()) {
             for (int k = 0; k < samples.size(); k++) {
                 EvalSet.Sample s = samples.get(k);
                 ArgbImage truth = s.readImage();

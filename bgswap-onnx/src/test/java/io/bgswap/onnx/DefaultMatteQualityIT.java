@@ -18,7 +18,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The default still-image pipeline (the {@code portrait} model: ISNet fused with the selfie prior,
+ * The recommended still-image pipeline (the {@code portrait} model: ISNet fused with the selfie prior,
  * then the default matter) against ISNet's own output upsampled bilinearly, on the evaluation
  * portraits: the default must reach a mean IoU of 0.92, lower mean SAD and gradient error over the
  * whole image, and lower mean gradient error in the boundary band. The figures are printed for
@@ -34,7 +34,7 @@ class DefaultMatteQualityIT {
         List<EvalSet.Sample> samples = EvalSet.require();
         List<EvalRow> plainRows = new ArrayList<>();
         List<EvalRow> defaultRows = new ArrayList<>();
-        try (BackgroundSwapper swapper = BackgroundSwapper.builder().backend("onnx").build()) {
+        try (BackgroundSwapper swapper = BackgroundSwapper.builder().model(BackgroundSwapper.PORTRAIT_MODEL).backend("onnx").build()) {
             assertThat(swapper.segmenter()).isInstanceOf(PersonAwareSegmenter.class);
             PersonAwareSegmenter fused = (PersonAwareSegmenter) swapper.segmenter();
             for (EvalSet.Sample s : samples) {

@@ -25,6 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SelfieEvalIT {
     @Test
     void selfieReachesMeanIouOnEvalSet() throws IOException {
+        assertThat(meanIou("selfie")).isGreaterThanOrEqualTo(0.80);
+    }
+
+    @Test
+    void selfieLandscapeFiguresOnEvalSet() throws IOException {
+        // The landscape variant sees a 256x144 stretch; portrait photos suit it less. Its figures are
+        // printed for comparison, with a floor that catches a broken import.
+        assertThat(meanIou("selfie-landscape")).isGreaterThanOrEqualTo(0.70);
+    }
+
+    private static double meanIou(String model) throws IOException {
         Path eval = TestModels.evalDir();
         List<Path> images;
         try (Stream<Path> s = Files.list(eval.resolve("image"))) {
@@ -32,20 +43,20 @@ class SelfieEvalIT {
         }
         assertThat(images).isNotEmpty();
         double sum = 0;
-        try (ModelSegmenter seg = new ModelSegmenter("selfie",
-                new OnnxBackendProvider().open(TestModels.source("selfie"), SessionOptions.defaults()))) {
+        try (ModelSegmenter seg = new ModelSegmenter(model,
+                new OnnxBackendProvider().open(TestModels.source(model), SessionOptions.defaults()))) {
             for (Path img : images) {
                 ArgbImage image = ImageFiles.read(img);
                 String base = img.getFileName().toString().replace(".jpg", "");
                 FloatImage reference = Masks.grey(ImageFiles.read(eval.resolve("alpha").resolve(base + ".png")));
                 FloatImage prob = Resize.bilinear(seg.segment(image), image.width(), image.height());
                 double iou = Masks.iou(prob, reference, 0.5f);
-                System.out.printf("selfie %s IoU %.4f%n", base, iou);
+                System.out.printf("%s %s IoU %.4f%n", model, base, iou);
                 sum += iou;
             }
         }
         double mean = sum / images.size();
-        System.out.printf("selfie mean IoU %.4f over %d images%n", mean, images.size());
-        assertThat(mean).isGreaterThanOrEqualTo(0.80);
+        System.out.printf("%s mean IoU %.4f over %d images%n", model, mean, images.size());
+        return mean;
     }
 }

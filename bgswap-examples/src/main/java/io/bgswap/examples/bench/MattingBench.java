@@ -39,7 +39,7 @@ public final class MattingBench {
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
-        String model = BackgroundSwapper.DEFAULT_MODEL;
+        String model = BackgroundSwapper.PORTRAIT_MODEL;
         int rounds = 3;
         Path images = Path.of("../shared/eval/image");
         for (int i = 0; i < args.length - 1; i += 2) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bgswap", mixinStandardHelpOptions = true, version = "bgswap 0.1.0",
         description = "Replace the background of portrait photos.",
-        subcommands = {ReplaceCommand.class, EvalCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ReplaceCommand.class, EvalCommand.class, ModelsCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class BgSwapCommand {
     /** Some inputs failed. */
     public static final int EXIT_PARTIAL = 1;

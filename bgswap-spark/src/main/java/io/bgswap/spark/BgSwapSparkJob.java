@@ -1,0 +1,156 @@
+package io.bgswap.spark;
+
+import io.bgswap.BgSwapException;
+import io.bgswap.ErrorCode;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Background replacement over a collection of images as a Spark job.
+ *
+ * <pre>{@code
+ * SwapJobOptions options = SwapJobOptions.builder("hdfs:///photos-out").model("selfie").offline(true).build();
+ * BgSwapSparkJob.Summary s = BgSwapSparkJob.run(BgSwapSparkJob.listImages(spark, "hdfs:///photos"), options);
+ * }</pre>
+ *
+ * <p>Each executor JVM loads the model once and shares it between its task threads. Every input
+ * row gives exactly one row of the result table ({@link #RESULT_SCHEMA}, written as Parquet): an
+ * image that cannot be read or decoded is a {@code FAILED} row with its error code, never a
+ * failed job. Output images get names derived from the input path and are written by temporary
+ * name and rename, so task retries and speculative attempts overwrite rather than duplicate.
+ *
+ * <p>Thread-safe: the class holds no state.
+ */
+public final class BgSwapSparkJob {
+    private static final Logger LOG = LoggerFactory.getLogger(BgSwapSparkJob.class);
+
+    /**
+     * One row per input: {@code input_path}, {@code status} ({@code OK} or {@code FAILED}),
+     * {@code error_code} (an {@link ErrorCode} name, or {@code UNEXPECTED}), {@code error_message},
+     * {@code output_path}, {@code width}, {@code height} (of the input), and {@code decode_ms},
+     * {@code infer_ms} (segmentation, matting and compositing), {@code encode_ms} (encoding and
+     * writing the output).
+     */
+    public static final StructType RESULT_SCHEMA = new StructType()
+            .add("input_path", DataTypes.StringType, false)
+            .add("status", DataTypes.StringType, false)
+            .add("error_code", DataTypes.StringType, true)
+            .add("error_message", DataTypes.StringType, true)
+            .add("output_path", DataTypes.StringType, true)
+            .add("width", DataTypes.IntegerType, true)
+            .add("height", DataTypes.IntegerType, true)
+            .add("decode_ms", DataTypes.DoubleType, true)
+            .add("infer_ms", DataTypes.DoubleType, true)
+            .add("encode_ms", DataTypes.DoubleType, true);
+
+    private BgSwapSparkJob() {
+    }
+
+    /**
+     * Lists every file under one or more directories (recursively), with the file index of Spark's
+     * {@code binaryFile} source. The listing is taken from the index rather than from a scan
+     * because Spark's file scans skip zero-length files, and an empty input must still get its
+     * row. No file content is read here; each task reads its own files. Hidden files (names
+     * starting with {@code .} or {@code _}) are skipped, as everywhere in Spark.
+     *
+     * <p>The listing passes through the driver; for collections of many millions of files, keep
+     * a table of paths instead and pass it to {@link #process} or {@link #run}.
+     *
+     * @param spark     the session
+     * @param inputDirs directory URIs or paths
+     * @return a table with one column, {@code path}
+     */
+    public static Dataset<Row> listImages(SparkSession spark, String... inputDirs) {
+        String[] files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(inputDirs).inputFiles();
+        Arrays.sort(files);
+        int slices = Math.max(1, Math.min(files.length, spark.sparkContext().defaultParallelism() * 4));
+        JavaRDD<String> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(Arrays.asList(files), slices);
+        return spark.createDataset(rdd.rdd(), Encoders.STRING()).toDF("path");
+    }
+
+    /**
+     * Describes the work without running it.
+     *
+     * @param inputs  a table with a string column {@code path} and optionally a binary column
+     *                {@code content} (as Spark's {@code binaryFile} source gives, which leaves out
+     *                zero-length files); without {@code content}, each task reads its files itself
+     * @param options what to do
+     * @return the lazy result table ({@link #RESULT_SCHEMA})
+     */
+    public static Dataset<Row> process(Dataset<Row> inputs, SwapJobOptions options) {
+        String[] columns = inputs.columns();
+        if (!Arrays.asList(columns).contains("path")) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "The input table needs a 'path' column; it has " + Arrays.toString(columns));
+        }
+        boolean hasContent = Arrays.asList(columns).contains("content");
+        Dataset<Row> in = hasContent ? inputs.select("path", "content") : inputs.select(functions.col("path").cast(DataTypes.StringType).as("path"));
+        SparkSession spark = inputs.sparkSession();
+        if (options.partitions() > 0) {
+            in = in.repartition(options.partitions());
+        } else if (!hasContent) {
+            // paths are tiny: spreading them evenly costs nothing and keeps every core busy
+            in = in.repartition(Math.max(1, spark.sparkContext().defaultParallelism() * 4));
+        }
+        SwapPartition work = new SwapPartition(options, spark.sparkContext().hadoopConfiguration());
+        return in.mapPartitions(work, Encoders.row(RESULT_SCHEMA));
+    }
+
+    /**
+     * Runs the job: processes every input, writes the output images and the Parquet result table
+     * (replacing an earlier one at that location), then removes temporary files that killed task
+     * attempts may have left in the output directory.
+     *
+     * @param inputs  see {@link #process}
+     * @param options what to do
+     * @return counts read back from the result table
+     */
+    public static Summary run(Dataset<Row> inputs, SwapJobOptions options) {
+        SparkSession spark = inputs.sparkSession();
+        long t0 = System.nanoTime();
+        process(inputs, options).write().mode(SaveMode.Overwrite).parquet(options.resultTable());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int leftovers = OutputFiles.removeLeftovers(options.outputDir(), spark.sparkContext().hadoopConfiguration());
+        Map<String, Long> byStatus = new TreeMap<>();
+        Map<String, Long> byError = new TreeMap<>();
+        for (Row r : spark.read().parquet(options.resultTable()).groupBy("status", "error_code").count().collectAsList()) {
+            byStatus.merge(r.getString(0), r.getLong(2), Long::sum);
+            if (!r.isNullAt(1)) {
+                byError.put(r.getString(1), r.getLong(2));
+            }
+        }
+        Summary s = new Summary(byStatus.getOrDefault("OK", 0L), byStatus.getOrDefault("FAILED", 0L), byError, leftovers, seconds);
+        LOG.info("bgswap on Spark: {} ok, {} failed {} in {} s; results in {}", s.ok(), s.failed(), byError, String.format("%.1f", seconds),
+                options.resultTable());
+        return s;
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param ok                inputs written successfully
+     * @param failed            inputs that failed
+     * @param failuresByCode    failed inputs per error code
+     * @param leftoversRemoved  temporary files of killed attempts that were removed
+     * @param seconds           wall time of the processing job
+     */
+    public record Summary(long ok, long failed, Map<String, Long> failuresByCode, int leftoversRemoved, double seconds) {
+        /** @return ok + failed */
+        public long total() {
+            return ok + failed;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.bgswap.spark;
+
+import io.bgswap.Background;
+import io.bgswap.BackgroundSwapper;
+import io.bgswap.image.ArgbImage;
+import io.bgswap.image.ImageFiles;
+import io.bgswap.image.ImageFormat;
+import io.bgswap.internal.AtomicFiles;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Scaling benchmark (a command, not a test): images per second of the Spark job on
+ * {@code local[1]} and {@code local[2]}, and of the plain {@link BackgroundSwapper} loop (read,
+ * decode, replace, encode, write: what {@code bgswap replace} does) on one and two threads, all in
+ * one JVM with the same model instance. The difference per image between the one-thread loop and
+ * {@code local[1]} is the cost of the Spark path.
+ *
+ * <pre>
+ * java -cp ... io.bgswap.spark.SparkScalingBench IMAGE_DIR [COPIES [MODEL [ROUNDS]]]
+ * </pre>
+ *
+ * The images of IMAGE_DIR are copied COPIES times (default 6) into a temporary directory. Each
+ * round runs every variant once after a warm-up pass; all rounds are printed.
+ */
+public final class SparkScalingBench {
+    private SparkScalingBench() {
+    }
+
+    /** @param args IMAGE_DIR [COPIES [MODEL [ROUNDS]]] */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("Usage: SparkScalingBench IMAGE_DIR [COPIES [MODEL [ROUNDS]]]");
+            System.exit(2);
+        }
+        Path images = Path.of(args[0]);
+        int copies = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+        String model = args.length > 2 ? args[2] : "selfie";
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        Path work = Files.createTempDirectory("bgswap-spark-bench");
+        try {
+            run(images, copies, model, rounds, work);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void run(Path images, int copies, String model, int rounds, Path work) throws Exception {
+        Path in = work.resolve("in");
+        Files.createDirectories(in);
+        List<Path> sources;
+        try (Stream<Path> s = Files.list(images)) {
+            sources = s.filter(p -> p.toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList();
+        }
+        List<Path> inputs = new ArrayList<>();
+        for (int c = 0; c < copies; c++) {
+            for (Path p : sources) {
+                Path dst = in.resolve("c" + c + "-" + p.getFileName());
+                Files.copy(p, dst);
+                inputs.add(dst);
+            }
+        }
+        System.out.printf(Locale.ROOT, "bench: %d images (%d x %d), model %s, %d rounds, %d cores, load %s%n",
+                inputs.size(), copies, sources.size(), model, rounds, Runtime.getRuntime().availableProcessors(), loadAverage());
+        SwapJobOptions options = SwapJobOptions.builder(work.resolve("out-spark").toString()).model(model)
+                .background("#2a6f97").format("jpg").build();
+        BackgroundSwapper swapper = ExecutorSwappers.get(options.swapperKey());
+        Background bg = Background.parse(options.background());
+
+        // warm-up of the plain path (JIT, model first runs)
+        plain(swapper, bg, inputs.subList(0, Math.min(inputs.size(), sources.size())), work.resolve("out-warm"), 1);
+        System.out.println("round  variant        images  seconds  img/s   ms/img  load");
+        for (int r = 1; r <= rounds; r++) {
+            report(r, "plain 1 thread", inputs.size(), plain(swapper, bg, inputs, work.resolve("out-plain"), 1));
+            for (int cores = 1; cores <= 2; cores++) {
+                report(r, "spark local[" + cores + "]", inputs.size(), spark(cores, in, options, sources.size()));
+            }
+            report(r, "plain 2 threads", inputs.size(), plain(swapper, bg, inputs, work.resolve("out-plain2"), 2));
+        }
+        ExecutorSwappers.closeAll();
+    }
+
+    private static void report(int round, String variant, int n, double seconds) {
+        System.out.printf(Locale.ROOT, "%-6d %-15s %6d %8.2f %6.2f %8.1f  %s%n", round, variant, n, seconds, n / seconds,
+                seconds * 1000 / n, loadAverage());
+    }
+
+    /** @return seconds for the plain read-decode-replace-encode-write loop over {@code threads} threads */
+    private static double plain(BackgroundSwapper swapper, Background bg, List<Path> inputs, Path out, int threads) throws Exception {
+        Files.createDirectories(out);
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long t0 = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i; (i = next.getAndIncrement()) < inputs.size(); ) {
+                        Path p = inputs.get(i);
+                        ArgbImage image = ImageFiles.read(p);
+                        byte[] bytes = ImageFiles.encode(swapper.replace(image, bg), ImageFormat.JPEG, 0.92f);
+                        AtomicFiles.write(out.resolve(OutputFiles.outputName(p.toUri().toString(), ImageFormat.JPEG)), o -> o.write(bytes));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** @return seconds of the timed Spark run (listing, processing, result table), after a warm-up run */
+    private static double spark(int cores, Path in, SwapJobOptions options, int warmupImages) {
+        SparkSession spark = SparkSession.builder().master("local[" + cores + "]").appName("bgswap-bench")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "localhost")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        try {
+            BgSwapSparkJob.run(BgSwapSparkJob.listImages(spark, in.toString()).limit(warmupImages), options);
+            long t0 = System.nanoTime();
+            BgSwapSparkJob.Summary s = BgSwapSparkJob.run(BgSwapSparkJob.listImages(spark, in.toString()), options);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (s.failed() > 0) {
+                throw new IllegalStateException("bench inputs failed: " + s.failuresByCode());
+            }
+            org.apache.spark.sql.Row mean = spark.read().parquet(options.resultTable())
+                    .agg(functions.avg("decode_ms"), functions.avg("infer_ms"), functions.avg("encode_ms")).first();
+            System.out.printf(Locale.ROOT, "       local[%d] per image in the tasks: decode %.1f ms, infer %.1f ms, encode+write %.1f ms%n",
+                    cores, mean.getDouble(0), mean.getDouble(1), mean.getDouble(2));
+            return seconds;
+        } finally {
+            spark.stop();
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
