@@ -6,6 +6,7 @@ import io.bgswap.internal.Settings;
 import io.bgswap.model.ModelSource;
 import io.bgswap.model.ModelStore;
 import io.bgswap.segmentation.ModelSegmenter;
+import io.bgswap.segmentation.PersonAwareSegmenter;
 import io.bgswap.spi.BackendProvider;
 import io.bgswap.spi.InferenceSession;
 import io.bgswap.spi.Providers;
@@ -35,7 +36,20 @@ import java.util.Objects;
  * <p>Thread-safe: one instance may serve many threads at once. Close it to free the engine.
  */
 public final class BackgroundSwapper implements AutoCloseable {
-    /** The model used when none is chosen. */
+    /**
+     * The person-aware pipeline: {@value #PORTRAIT_DETAIL} for edges fused with the
+     * {@value #PORTRAIT_PRIOR} person prior ({@link PersonAwareSegmenter}).
+     */
+    public static final String PORTRAIT_MODEL = "portrait";
+    /** The detailed model of {@value #PORTRAIT_MODEL}. */
+    public static final String PORTRAIT_DETAIL = "isnet-medium";
+    /** The person prior of {@value #PORTRAIT_MODEL}. */
+    public static final String PORTRAIT_PRIOR = "selfie";
+    /**
+     * The model used when none is chosen. {@value #PORTRAIT_MODEL} measures better on portraits
+     * (docs/quality.md) but is not a single built-in file, so services that check model names
+     * against {@link io.bgswap.model.BuiltinModel} must learn it first.
+     */
     public static final String DEFAULT_MODEL = "isnet-medium";
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundSwapper.class);
 
@@ -206,11 +220,24 @@ public final class BackgroundSwapper implements AutoCloseable {
         }
 
         private Segmenter openSegmenter() {
-            ModelSource source = modelSource;
-            if (source == null) {
-                String name = model != null ? model : Settings.get("bgswap.model", "BGSWAP_MODEL").orElse(DEFAULT_MODEL);
-                source = (store != null ? store : ModelStore.defaultStore()).source(name);
+            if (modelSource != null) {
+                return open(modelSource);
             }
+            String name = model != null ? model : Settings.get("bgswap.model", "BGSWAP_MODEL").orElse(DEFAULT_MODEL);
+            ModelStore st = store != null ? store : ModelStore.defaultStore();
+            if (name.trim().equalsIgnoreCase(PORTRAIT_MODEL)) {
+                Segmenter detail = open(st.source(PORTRAIT_DETAIL));
+                try {
+                    return new PersonAwareSegmenter(detail, open(st.source(PORTRAIT_PRIOR)));
+                } catch (RuntimeException e) {
+                    detail.close();
+                    throw e;
+                }
+            }
+            return open(st.source(name));
+        }
+
+        private Segmenter open(ModelSource source) {
             String backendName = backend != null ? backend : Settings.get("bgswap.backend", "BGSWAP_BACKEND").orElse(null);
             Device dev = device != null ? device
                     : Settings.get("bgswap.device", "BGSWAP_DEVICE").map(Device::parse).orElse(Device.AUTO);

@@ -10,6 +10,10 @@ import io.bgswap.image.FloatImage;
 import io.bgswap.image.Resize;
 import io.bgswap.image.Srgb;
 
+import io.bgswap.matting.ForegroundEstimator;
+
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -19,19 +23,48 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * and centred; the blur background is a normalised convolution weighted by {@code 1 - alpha}, so
  * the person's colours do not bleed into the blurred scene.
  *
+ * <p>{@link CompositeOptions} add foreground colour estimation in semi-transparent pixels (on by
+ * default for stills), colour/luminance harmonisation in CIE Lab and light wrap (both off by
+ * default). With {@link CompositeOptions#PLAIN} every frame takes the fast path below; the video
+ * pipeline uses that by default, since estimating foreground colours costs about as much as the
+ * rest of a frame.
+ *
  * <p>For video, {@link #composite(ArgbImage, FloatImage, Background, ArgbImage)} writes into a
  * caller's buffer and allocates nothing in steady state: the last scaled picture background is
  * cached (pictures are treated as immutable), and the blur background is computed at a reduced
  * resolution matched to the blur radius, in pooled scratch buffers.
- * Thread-safe: the cache and the pool are safe for concurrent use.
+ * Thread-safe: the options are immutable, the cache and the pool are safe for concurrent use.
  */
 public final class LinearLightCompositor implements Compositor {
     private static final int POOL_LIMIT = 4;
+    /** Soft pixels are those with alpha strictly inside (SOFT, 1 - SOFT). */
+    private static final float SOFT = 1f / 512f;
+
+    private final CompositeOptions options;
 
     private volatile CoverCache coverCache;
     private final ConcurrentLinkedQueue<BlurWorkspace> blurPool = new ConcurrentLinkedQueue<>();
 
     private record CoverCache(ArgbImage source, ArgbImage covered) {
+    }
+
+    /** A compositor with {@link CompositeOptions#DEFAULT}. */
+    public LinearLightCompositor() {
+        this(CompositeOptions.DEFAULT);
+    }
+
+    /** @param options how to composite */
+    public LinearLightCompositor(CompositeOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** @return the options in use */
+    public CompositeOptions options() {
+        return options;
+    }
+
+    private boolean plain() {
+        return !options.decontaminate() && options.harmonize() <= 0f && options.lightWrap() <= 0f;
     }
 
     @Override
@@ -45,6 +78,10 @@ public final class LinearLightCompositor implements Compositor {
             throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "out must not be the input image");
         }
         int[] o = out.pixels();
+        if (!plain()) {
+            System.arraycopy(refined(image, alpha, background).pixels(), 0, o, 0, o.length);
+            return out;
+        }
         if (background instanceof Background.Transparent) {
             withAlpha(image, alpha, o);
         } else if (background instanceof Background.Color c) {
@@ -108,9 +145,9 @@ public final class LinearLightCompositor implements Compositor {
     @Override
     public ArgbImage composite(ArgbImage image, FloatImage alpha, Background background) {
         checkSizes(image, alpha);
-        if (background instanceof Background.Blur b) {
-            float radius = blurRadius(b, image);
-            return blendImage(image, alpha, blurBehind(image, alpha, radius));
+        if (!plain() || background instanceof Background.Blur) {
+            // stills: the blur is computed at full resolution, in linear light
+            return refined(image, alpha, background);
         }
         return composite(image, alpha, background, ArgbImage.create(image.width(), image.height()));
     }
@@ -146,12 +183,6 @@ public final class LinearLightCompositor implements Compositor {
                         | Srgb.toSrgb(Srgb.toLinear(px) * ai + bb * bi);
             }
         }
-    }
-
-    private static ArgbImage blendImage(ArgbImage image, FloatImage alpha, ArgbImage back) {
-        int[] out = new int[image.pixels().length];
-        blendImage(image, alpha, back, out);
-        return new ArgbImage(image.width(), image.height(), out);
     }
 
     private static void blendImage(ArgbImage image, FloatImage alpha, ArgbImage back, int[] out) {
@@ -251,10 +282,125 @@ public final class LinearLightCompositor implements Compositor {
     }
 
     /**
+     * The full path in linear light: estimated foreground colours in soft pixels, harmonisation and
+     * light wrap as the options ask, the blur background at full resolution.
+     */
+    private ArgbImage refined(ArgbImage image, FloatImage alpha, Background background) {
+        float[][] fg = foreground(image, alpha);
+        if (background instanceof Background.Transparent) {
+            return withEstimatedColours(image, alpha, fg);
+        }
+        int w = image.width();
+        int h = image.height();
+        float[][] back;
+        if (background instanceof Background.Color c) {
+            back = solid(c.rgb(), w * h);
+        } else if (background instanceof Background.Picture p) {
+            back = linear(cover(p.image(), w, h));
+        } else if (background instanceof Background.Blur b) {
+            float radius = blurRadius(b, image);
+            back = blurBehindLinear(image, alpha, radius);
+        } else {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "Unsupported background " + background);
+        }
+        if (options.harmonize() > 0f) {
+            Harmonizer.match(fg, alpha.data(), back, options.harmonize());
+        }
+        float[][] wrap = null;
+        float[] wrapWeight = null;
+        if (options.lightWrap() > 0f) {
+            float radius = options.lightWrapRadius() > 0 ? options.lightWrapRadius() : Math.max(2f, Math.max(w, h) / 100f);
+            int box = Math.max(1, Math.round(radius / 1.5f));
+            wrap = new float[3][];
+            for (int c = 0; c < 3; c++) {
+                wrap[c] = blur3(new FloatImage(w, h, back[c]), box).data();
+            }
+            float[] outside = new float[w * h];
+            float[] a = alpha.data();
+            for (int i = 0; i < outside.length; i++) {
+                outside[i] = 1f - clamp(a[i]);
+            }
+            float[] spread = blur3(new FloatImage(w, h, outside), box).data();
+            wrapWeight = new float[w * h];
+            for (int i = 0; i < outside.length; i++) {
+                wrapWeight[i] = options.lightWrap() * clamp(a[i]) * Math.min(1f, 2f * spread[i]);
+            }
+        }
+        float[] a = alpha.data();
+        int[] out = new int[w * h];
+        for (int i = 0; i < out.length; i++) {
+            float ai = clamp(a[i]);
+            float bi = 1f - ai;
+            int px = 0xFF000000;
+            for (int c = 0; c < 3; c++) {
+                float v = fg[c][i] * ai + back[c][i] * bi;
+                if (wrapWeight != null) {
+                    v += (wrap[c][i] - v) * wrapWeight[i];
+                }
+                px |= Srgb.toSrgb(v) << (16 - 8 * c);
+            }
+            out[i] = px;
+        }
+        return new ArgbImage(w, h, out);
+    }
+
+    /** The person's linear colours: the photo's, or estimated ones in soft pixels when decontaminating. */
+    private float[][] foreground(ArgbImage image, FloatImage alpha) {
+        float[][] fg = linear(image);
+        if (!options.decontaminate()) {
+            return fg;
+        }
+        float[] a = alpha.data();
+        boolean anySoft = false;
+        for (float v : a) {
+            if (v > SOFT && v < 1f - SOFT) {
+                anySoft = true;
+                break;
+            }
+        }
+        if (!anySoft) {
+            return fg;
+        }
+        FloatImage[] est = ForegroundEstimator.estimate(image, alpha);
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] > SOFT && a[i] < 1f - SOFT) {
+                for (int c = 0; c < 3; c++) {
+                    fg[c][i] = est[c].data()[i];
+                }
+            }
+        }
+        return fg;
+    }
+
+    private static float[][] linear(ArgbImage image) {
+        FloatImage[] ch = ForegroundEstimator.linearChannels(image);
+        return new float[][] {ch[0].data(), ch[1].data(), ch[2].data()};
+    }
+
+    private static float[][] solid(int rgb, int n) {
+        float[][] out = new float[3][n];
+        for (int c = 0; c < 3; c++) {
+            Arrays.fill(out[c], Srgb.toLinear(rgb >> (16 - 8 * c)));
+        }
+        return out;
+    }
+
+    private static ArgbImage withEstimatedColours(ArgbImage image, FloatImage alpha, float[][] fg) {
+        int[] p = image.pixels();
+        float[] a = alpha.data();
+        int[] out = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            int ai = Math.round(clamp(a[i]) * ((p[i] >>> 24) & 0xFF));
+            out[i] = (ai << 24) | Srgb.toSrgb(fg[0][i]) << 16 | Srgb.toSrgb(fg[1][i]) << 8 | Srgb.toSrgb(fg[2][i]);
+        }
+        return new ArgbImage(image.width(), image.height(), out);
+    }
+
+    /**
      * Blurs the photo's background only: each channel and the background weight {@code 1 - alpha}
      * are blurred (three box passes, close to a Gaussian) and divided, in linear light.
      */
-    private static ArgbImage blurBehind(ArgbImage image, FloatImage alpha, float radius) {
+    private static float[][] blurBehindLinear(ArgbImage image, FloatImage alpha, float radius) {
         int w = image.width();
         int h = image.height();
         int n = w * h;
@@ -274,7 +420,6 @@ public final class LinearLightCompositor implements Compositor {
             }
         }
         FloatImage wBlur = blur3(weight, box);
-        int[] out = new int[n];
         float[][] blurred = new float[3][];
         float[][] fallback = new float[3][];
         for (int c = 0; c < 3; c++) {
@@ -282,15 +427,13 @@ public final class LinearLightCompositor implements Compositor {
             fallback[c] = blur3(plain[c], box).data();
         }
         float[] wd = wBlur.data();
+        float[][] out = new float[3][n];
         for (int i = 0; i < n; i++) {
-            int px = 0xFF000000;
             for (int c = 0; c < 3; c++) {
-                float v = wd[i] > 1e-3f ? blurred[c][i] / wd[i] : fallback[c][i];
-                px |= Srgb.toSrgb(v) << (16 - 8 * c);
+                out[c][i] = wd[i] > 1e-3f ? blurred[c][i] / wd[i] : fallback[c][i];
             }
-            out[i] = px;
         }
-        return new ArgbImage(w, h, out);
+        return out;
     }
 
     private static FloatImage blur3(FloatImage src, int radius) {
@@ -304,7 +447,7 @@ public final class LinearLightCompositor implements Compositor {
     }
 
     /**
-     * The blur background for video: the weighted blur of {@link #blurBehind} computed at a
+     * The blur background for video: the weighted blur of {@link #blurBehindLinear} computed at a
      * resolution reduced in step with the blur radius (a wide blur has no detail to lose), then
      * upsampled. One instance per image size and radius; not thread-safe (pooled).
      */

@@ -6,6 +6,7 @@ import io.bgswap.Compositor;
 import io.bgswap.ErrorCode;
 import io.bgswap.Matter;
 import io.bgswap.Segmenter;
+import io.bgswap.compositing.CompositeOptions;
 import io.bgswap.compositing.LinearLightCompositor;
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
@@ -79,7 +80,7 @@ public final class FramePipeline implements AutoCloseable {
     private FramePipeline(Builder b) {
         this.segmenter = b.segmenter;
         this.matter = b.matter != null ? b.matter : new GuidedFilterMatter(b.matteWorkingSize, 0, GuidedFilterMatter.DEFAULT_EPS);
-        this.compositor = b.compositor != null ? b.compositor : new LinearLightCompositor();
+        this.compositor = b.compositor != null ? b.compositor : new LinearLightCompositor(CompositeOptions.PLAIN);
         this.background = b.background;
         this.smoother = b.smoothing.stillWeight() >= 1f ? null : new TemporalSmoother(b.smoothing);
         this.capacity = b.capacity;
@@ -521,7 +522,7 @@ public final class FramePipeline implements AutoCloseable {
         }
 
         /**
-         * @param compositor the compositor; default {@link LinearLightCompositor}
+         * @param compositor the compositor; default {@link LinearLightCompositor} with {@link CompositeOptions#PLAIN}
          * @return this
          */
         public Builder compositor(Compositor compositor) {

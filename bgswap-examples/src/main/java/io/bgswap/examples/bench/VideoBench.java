@@ -4,6 +4,7 @@ import io.bgswap.Background;
 import io.bgswap.BackgroundSwapper;
 import io.bgswap.Device;
 import io.bgswap.Segmenter;
+import io.bgswap.compositing.CompositeOptions;
 import io.bgswap.compositing.LinearLightCompositor;
 import io.bgswap.ffmpeg.VideoFiles;
 import io.bgswap.ffmpeg.VideoReader;
@@ -125,7 +126,7 @@ public final class VideoBench implements Callable<Integer> {
         TemporalSmoother smoother = new TemporalSmoother(TemporalSmoother.Settings.DEFAULT);
         Cost smooth = time(n, i -> smoother.smooth(clip.get(i % clip.size()), prob));
         GuidedFilterMatter matter = new GuidedFilterMatter(384, 0, GuidedFilterMatter.DEFAULT_EPS);
-        LinearLightCompositor compositor = new LinearLightCompositor();
+        LinearLightCompositor compositor = new LinearLightCompositor(CompositeOptions.PLAIN);
         FloatImage alpha = FloatImage.create(width, height);
         ArgbImage out = ArgbImage.create(width, height);
         Cost matte = time(n, i -> matter.refine(clip.get(i % clip.size()), prob, alpha));

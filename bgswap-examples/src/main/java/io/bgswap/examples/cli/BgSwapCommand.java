@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bgswap", mixinStandardHelpOptions = true, version = "bgswap 0.1.0",
         description = "Replace the background of portrait photos and videos.",
-        subcommands = {ReplaceCommand.class, VideoCommand.class, ModelsCommand.class, ServeCommand.class,
+        subcommands = {ReplaceCommand.class, VideoCommand.class, EvalCommand.class, ModelsCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BgSwapCommand {
     /** Some inputs failed. */

@@ -32,6 +32,10 @@ final class ModelOptions {
     int threads;
 
     BackgroundSwapper open() {
+        return builder().build();
+    }
+
+    BackgroundSwapper.Builder builder() {
         BackgroundSwapper.Builder b = BackgroundSwapper.builder().threads(threads);
         Path file = Path.of(model);
         if (Files.exists(file)) {
@@ -46,7 +50,7 @@ final class ModelOptions {
         if (device != null) {
             b.device(Device.parse(device));
         }
-        return b.build();
+        return b;
     }
 
     private static Path siblingDescriptor(Path model) {

@@ -4,6 +4,9 @@ import io.bgswap.Background;
 import io.bgswap.BackgroundSwapper;
 import io.bgswap.BgSwapException;
 import io.bgswap.ErrorCode;
+import io.bgswap.compositing.CompositeOptions;
+import io.bgswap.compositing.LinearLightCompositor;
+import io.bgswap.spi.Providers;
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
 import io.bgswap.image.ImageFiles;
@@ -61,8 +64,33 @@ final class ReplaceCommand implements Callable<Integer> {
             description = "Reject larger images before decoding them; default: ${DEFAULT-VALUE}")
     double maxMegapixels;
 
+    @Option(names = "--matter", paramLabel = "NAME",
+            description = "Matting mode: closed-form (stills, best edges) or guided (fast, video); default: the highest-ranked, closed-form")
+    String matter;
+
+    @Option(names = "--decontaminate", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Estimate the person's own colour in semi-transparent pixels (--no-decontaminate to keep the photo's); default: on")
+    boolean decontaminate;
+
+    @Option(names = "--harmonize", paramLabel = "S", defaultValue = "0",
+            description = "Match the person's colour and luminance to the new background, strength 0..1; default: ${DEFAULT-VALUE}")
+    float harmonize;
+
+    @Option(names = "--light-wrap", paramLabel = "S", defaultValue = "0",
+            description = "Let background light spill over the person's edge, strength 0..1; default: ${DEFAULT-VALUE}")
+    float lightWrap;
+
+    @Option(names = "--light-wrap-radius", paramLabel = "PX", defaultValue = "0",
+            description = "How far the light wraps in pixels; 0 = about 1 %% of the long side")
+    float lightWrapRadius;
+
     @Mixin
     ModelOptions modelOptions;
+
+    CompositeOptions compositeOptions() {
+        return CompositeOptions.builder().decontaminate(decontaminate).harmonize(harmonize).lightWrap(lightWrap)
+                .lightWrapRadius(lightWrapRadius).build();
+    }
 
     @Override
     public Integer call() {
@@ -76,7 +104,12 @@ final class ReplaceCommand implements Callable<Integer> {
         Background bg = Background.parse(background);
         long maxPixels = (long) (maxMegapixels * 1_000_000);
         int failed = 0;
-        try (BackgroundSwapper swapper = modelOptions.open();
+        CompositeOptions options = compositeOptions();
+        BackgroundSwapper.Builder builder = modelOptions.builder().compositor(new LinearLightCompositor(options));
+        if (matter != null) {
+            builder.matter(Providers.matter(matter).create());
+        }
+        try (BackgroundSwapper swapper = builder.build();
              ProgressBar bar = files.size() > 1 ? new ProgressBarBuilder().setTaskName("bgswap").setInitialMax(files.size())
                      .setStyle(ProgressBarStyle.ASCII).setUnit(" img", 1).build() : null) {
             for (Path in : files) {

@@ -1,5 +1,7 @@
 package io.bgswap.examples.cli;
 
+import io.bgswap.compositing.CompositeOptions;
+import io.bgswap.compositing.LinearLightCompositor;
 import io.bgswap.Background;
 import io.bgswap.BackgroundSwapper;
 import io.bgswap.BgSwapException;
@@ -76,7 +78,7 @@ final class VideoCommand implements Callable<Integer> {
         try (VideoReader reader = VideoReader.open(input);
              BackgroundSwapper swapper = modelOptions.open();
              FramePipeline pipeline = FramePipeline.builder(swapper.segmenter())
-                     .compositor(swapper.compositor())
+                     .compositor(new LinearLightCompositor(CompositeOptions.PLAIN))
                      .background(bg)
                      .smoothing(noSmoothing ? TemporalSmoother.Settings.OFF : TemporalSmoother.Settings.DEFAULT)
                      .build();

@@ -1,0 +1,126 @@
+package io.bgswap.matting;
+
+import io.bgswap.eval.MatteEvaluator;
+import io.bgswap.image.ArgbImage;
+import io.bgswap.image.FloatImage;
+import io.bgswap.image.Resize;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class ClosedFormMatterTest {
+    @Test
+    void laplacianIsSymmetricAndAnnihilatesConstants() {
+        int w = 23;
+        int h = 17;
+        Random rnd = new Random(1);
+        FloatImage[] ch = new FloatImage[3];
+        for (int c = 0; c < 3; c++) {
+            ch[c] = FloatImage.create(w, h);
+            for (int i = 0; i < w * h; i++) {
+                ch[c].data()[i] = rnd.nextFloat();
+            }
+        }
+        ColorGuide guide = new ColorGuide(ch, 1, 1e-4f);
+        float[] x = new float[w * h];
+        float[] y = new float[w * h];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextFloat();
+            y[i] = rnd.nextFloat();
+        }
+        float[] lx = new float[x.length];
+        float[] ly = new float[x.length];
+        guide.laplacian(x, lx);
+        guide.laplacian(y, ly);
+        double ylx = 0;
+        double xly = 0;
+        double xlx = 0;
+        for (int i = 0; i < x.length; i++) {
+            ylx += y[i] * lx[i];
+            xly += x[i] * ly[i];
+            xlx += x[i] * lx[i];
+        }
+        assertThat(ylx).isCloseTo(xly, within(1e-3 * Math.abs(xly) + 1e-4));
+        assertThat(xlx).isPositive();
+        float[] ones = new float[x.length];
+        java.util.Arrays.fill(ones, 0.7f);
+        float[] l1 = new float[x.length];
+        guide.laplacian(ones, l1);
+        for (float v : l1) {
+            assertThat(v).isCloseTo(0f, within(1e-4f));
+        }
+    }
+
+    @Test
+    void trimapMarksABandAroundTheBoundary() {
+        FloatImage p = FloatImage.create(20, 1);
+        for (int x = 10; x < 20; x++) {
+            p.data()[x] = 1f;
+        }
+        Trimap t = Trimap.fromProbability(p, 2, 0.02f, 0.98f);
+        // the 0.5 edge lies between x = 9 and 10: x = 8..11 see both sides within radius 2
+        for (int x = 0; x < 20; x++) {
+            byte expected = x >= 8 && x <= 11 ? Trimap.UNKNOWN : (x < 10 ? Trimap.BACKGROUND : Trimap.FOREGROUND);
+            assertThat(t.labels()[x]).as("x=%d", x).isEqualTo(expected);
+        }
+        assertThat(t.unknownCount()).isEqualTo(4);
+    }
+
+    /**
+     * A dark person on a bright background with a soft edge; the coarse probability is a blurred,
+     * low-resolution, slightly shifted version of the truth. The solve must move the edge back where
+     * the colours say it is.
+     */
+    @Test
+    void followsTheColourEdgeBetterThanThePlainUpsample() {
+        int w = 240;
+        int h = 160;
+        FloatImage truth = FloatImage.create(w, h);
+        int[] px = new int[w * h];
+        Random rnd = new Random(7);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double edge = 120 + 25 * Math.sin(y / 9.0);
+                float a = (float) Math.max(0, Math.min(1, (edge - x) / 3.0 + 0.5));
+                truth.data()[y * w + x] = a;
+                int fr = 60 + rnd.nextInt(10);
+                int br = 220 + rnd.nextInt(10);
+                int r = Math.round(a * fr + (1 - a) * br);
+                int g = Math.round(a * 40 + (1 - a) * 200);
+                int b = Math.round(a * 30 + (1 - a) * 120);
+                px[y * w + x] = 0xFF000000 | r << 16 | g << 8 | b;
+            }
+        }
+        ArgbImage image = new ArgbImage(w, h, px);
+        FloatImage coarse = FloatImage.create(w / 8, h / 8);
+        for (int y = 0; y < h / 8; y++) {
+            for (int x = 0; x < w / 8; x++) {
+                float sum = 0;
+                for (int dy = 0; dy < 8; dy++) {
+                    for (int dx = 0; dx < 8; dx++) {
+                        int sx = Math.min(w - 1, x * 8 + dx + 4); // shifted by 4 pixels
+                        sum += truth.get(sx, y * 8 + dy);
+                    }
+                }
+                coarse.data()[y * (w / 8) + x] = sum / 64;
+            }
+        }
+        FloatImage plain = Resize.bilinear(coarse, w, h);
+        // a weak pull towards the probability lets the colours decide the edge
+        ClosedFormMatter.Settings colourLed = new ClosedFormMatter.Settings(640, 6, 1, 1e-5f, 0.02f, 300, 1e-4f);
+        FloatImage refined = new ClosedFormMatter(colourLed).refine(image, coarse);
+        double sadPlain = MatteEvaluator.measure(plain, truth).overall().sad();
+        double sadRefined = MatteEvaluator.measure(refined, truth).overall().sad();
+        assertThat(refined.width()).isEqualTo(w);
+        assertThat(sadRefined).isLessThan(sadPlain * 0.75);
+        // the defaults trust the model more, but still improve on it
+        double sadDefault = MatteEvaluator.measure(new ClosedFormMatter().refine(image, coarse), truth).overall().sad();
+        assertThat(sadDefault).isLessThan(sadPlain);
+        for (float v : refined.data()) {
+            assertThat(v).isBetween(0f, 1f);
+        }
+    }
+}

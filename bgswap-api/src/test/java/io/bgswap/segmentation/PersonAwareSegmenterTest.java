@@ -1,0 +1,102 @@
+package io.bgswap.segmentation;
+
+import io.bgswap.Device;
+import io.bgswap.Segmenter;
+import io.bgswap.image.ArgbImage;
+import io.bgswap.image.FloatImage;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class PersonAwareSegmenterTest {
+    private static final int N = 200;
+
+    /** Prior: a person occupying the square 60..140 (coarse, 50x50). */
+    private static FloatImage prior() {
+        FloatImage s = FloatImage.create(50, 50);
+        for (int y = 15; y < 35; y++) {
+            for (int x = 15; x < 35; x++) {
+                s.data()[y * 50 + x] = 0.95f;
+            }
+        }
+        return s;
+    }
+
+    /** Detail: the same person with a soft fringe, a hole in the middle and a "poster" far away. */
+    private static FloatImage detail() {
+        FloatImage d = FloatImage.create(N, N);
+        for (int y = 0; y < N; y++) {
+            for (int x = 0; x < N; x++) {
+                float v = 0;
+                if (x >= 60 && x < 140 && y >= 60 && y < 140) {
+                    v = 1f;
+                }
+                if (x >= 140 && x < 146 && y >= 60 && y < 140) {
+                    v = 0.4f; // hair just outside the prior
+                }
+                if (x >= 85 && x < 115 && y >= 85 && y < 115) {
+                    v = 0.05f; // a hole (a blurred face)
+                }
+                if (x >= 5 && x < 25 && y >= 5 && y < 25) {
+                    v = 0.9f; // a poster far from the person
+                }
+                d.data()[y * N + x] = v;
+            }
+        }
+        return d;
+    }
+
+    @Test
+    void removesFarObjectsFillsHolesAndKeepsSoftEdges() {
+        FloatImage f = PersonAwareSegmenter.fuse(detail(), prior(), PersonAwareSegmenter.Settings.DEFAULT);
+        assertThat(f.width()).isEqualTo(N);
+        assertThat(f.get(15, 15)).as("poster").isLessThan(0.05f);
+        assertThat(f.get(100, 100)).as("hole").isGreaterThan(0.9f);
+        assertThat(f.get(142, 100)).as("hair").isCloseTo(0.4f, within(0.01f));
+        assertThat(f.get(70, 70)).as("body").isEqualTo(1f);
+        assertThat(f.get(180, 180)).as("background").isZero();
+    }
+
+    @Test
+    void segmenterRunsBothAndClosesBoth() {
+        AtomicInteger closed = new AtomicInteger();
+        Segmenter d = new Fixed("isnet", detail(), closed);
+        Segmenter s = new Fixed("selfie", prior(), closed);
+        try (PersonAwareSegmenter seg = new PersonAwareSegmenter(d, s)) {
+            assertThat(seg.modelName()).isEqualTo("isnet+selfie");
+            FloatImage f = seg.segment(ArgbImage.create(10, 10));
+            assertThat(f.get(15, 15)).isLessThan(0.05f);
+        }
+        assertThat(closed.get()).isEqualTo(2);
+    }
+
+    private record Fixed(String name, FloatImage out, AtomicInteger closed) implements Segmenter {
+        @Override
+        public FloatImage segment(ArgbImage image) {
+            return out.copy();
+        }
+
+        @Override
+        public String modelName() {
+            return name;
+        }
+
+        @Override
+        public String backend() {
+            return "test";
+        }
+
+        @Override
+        public Device device() {
+            return Device.CPU;
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+}
