@@ -53,7 +53,7 @@ class SwapperConcurrencyTest {
     @Test
     void eightThreadsMatchOneThreadExactly() throws Exception {
         PureJavaSession session = new PureJavaSession(64);
-        try (BackgroundSwapper swapper = BackgroundSwapper.builder().segmenter(new ModelSegmenter("pure", session)).build()) {
+        try (BackgroundSwapper swapper = BackgroundSwapper.builder().segmenter(new ModelSegmenter("pure", session, 8)).build()) {
             List<int[]> serial = new ArrayList<>();
             for (int i = 0; i < IMAGES; i++) {
                 serial.add(swapper.replace(portrait(i), background(i)).pixels());
@@ -74,6 +74,30 @@ class SwapperConcurrencyTest {
             assertThat(session.runs()).isEqualTo(2L * IMAGES);
         }
         assertThat(session.isClosed()).as("the swapper closes the segmenter it owns").isTrue();
+    }
+
+    @Test
+    void concurrentInferencesAreBounded() throws Exception {
+        PureJavaSession session = new PureJavaSession(128);
+        try (ModelSegmenter segmenter = new ModelSegmenter("pure", session, 2)) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> runs = new ArrayList<>();
+                for (int i = 0; i < 80; i++) {
+                    int index = i;
+                    runs.add(pool.submit(() -> segmenter.segment(portrait(index))));
+                }
+                for (Future<?> f : runs) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(session.runs()).isEqualTo(80);
+            assertThat(session.maxActive()).isBetween(1, 2);
+        }
+        assertThatThrownBy(() -> new ModelSegmenter("pure", new PureJavaSession(8), 0))
+                .isInstanceOfSatisfying(BgSwapException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
     }
 
     @Test

@@ -22,6 +22,8 @@ public final class PureJavaSession implements InferenceSession {
     private final ModelDescriptor descriptor;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong runs = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxActive = new java.util.concurrent.atomic.AtomicInteger();
 
     /** @param side input and output side */
     public PureJavaSession(int side) {
@@ -49,6 +51,15 @@ public final class PureJavaSession implements InferenceSession {
         if (closed.get()) {
             throw new BgSwapException(ErrorCode.CLOSED, "pure-java session is closed");
         }
+        maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+        try {
+            compute(input, output);
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    private void compute(FloatBuffer input, FloatBuffer output) {
         int plane = descriptor.inputWidth() * descriptor.inputHeight();
         float[] first = new float[3 * plane];
         input.get(0, first);
@@ -68,6 +79,11 @@ public final class PureJavaSession implements InferenceSession {
     /** @return how many runs completed */
     public long runs() {
         return runs.get();
+    }
+
+    /** @return the most runs seen in progress at the same time */
+    public int maxActive() {
+        return maxActive.get();
     }
 
     /** @return whether close() was called */

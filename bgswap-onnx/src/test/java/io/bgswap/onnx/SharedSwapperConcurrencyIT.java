@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * One swapper on the real ISNet (small) model shared by eight threads gives the same pictures as
  * one thread. The long version over hundreds of images runs on the pure-Java engine
- * ({@code SwapperConcurrencyTest} in bgswap-api); this one proves the engine side.
+ * ({@code SwapperConcurrencyTest} in bgswap-api); this one proves the engine side. Two inferences
+ * run at once (one engine thread each); more multiply memory without adding speed on two cores.
  */
 class SharedSwapperConcurrencyIT {
     private static final int THREADS = 8;
@@ -36,7 +37,8 @@ class SharedSwapperConcurrencyIT {
     void eightThreadsOnTheRealModelMatchOneThread() throws Exception {
         ModelStore store = ModelStore.defaultStore();
         assumeTrue(store.isCached(BuiltinModel.ISNET_SMALL) || !store.offline(), "isnet-small is not cached and offline mode is on");
-        try (BackgroundSwapper swapper = BackgroundSwapper.builder().model("isnet-small").backend("onnx").threads(1).build()) {
+        try (BackgroundSwapper swapper = BackgroundSwapper.builder().model("isnet-small").backend("onnx").threads(1)
+                .maxConcurrentInferences(2).build()) {
             List<int[]> serial = new ArrayList<>();
             for (int i = 0; i < PER_THREAD; i++) {
                 serial.add(swapper.replace(image(i), Background.color(0x336699)).pixels());
