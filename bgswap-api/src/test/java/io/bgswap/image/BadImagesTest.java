@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -208,6 +209,34 @@ class BadImagesTest {
                 .isInstanceOfSatisfying(BgSwapException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("blocker");
+        }
+    }
+
+    @Test
+    void decodingFromEightThreadsMatchesOneThread() throws Exception {
+        List<byte[]> files = new java.util.ArrayList<>();
+        for (int o = 1; o <= 8; o++) {
+            files.add(TestImages.exifJpeg(TestImages.quadrants(40 + o, 24), o, o % 2 == 0));
+            files.add(TestImages.png(o % 2 == 0 ? "gray16" : "palette", 10 + o, 7));
+            files.add(TestImages.fourChannelJpeg(16, 8 + o, o % 2 == 0));
+        }
+        List<int[]> serial = new java.util.ArrayList<>();
+        for (byte[] f : files) {
+            serial.add(ImageFiles.decode(f, "serial", ImageFiles.DEFAULT_MAX_PIXELS).pixels());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<int[]>> parallel = new java.util.ArrayList<>();
+            for (int round = 0; round < 10; round++) {
+                for (byte[] f : files) {
+                    parallel.add(pool.submit(() -> ImageFiles.decode(f, "parallel", ImageFiles.DEFAULT_MAX_PIXELS).pixels()));
+                }
+            }
+            for (int i = 0; i < parallel.size(); i++) {
+                assertThat(parallel.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(serial.get(i % files.size()));
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 

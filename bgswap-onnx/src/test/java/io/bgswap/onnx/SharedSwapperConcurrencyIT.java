@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class SharedSwapperConcurrencyIT {
     private static final int THREADS = 8;
-    private static final int PER_THREAD = 3;
+    private static final int IMAGES = 3;
+    private static final int PER_THREAD = 2;
 
     private static ArgbImage image(int i) {
         return Images.fromBufferedImage(TestImages.quadrants(64 + 16 * i, 48 + 8 * i));
@@ -40,7 +41,7 @@ class SharedSwapperConcurrencyIT {
         try (BackgroundSwapper swapper = BackgroundSwapper.builder().model("isnet-small").backend("onnx").threads(1)
                 .maxConcurrentInferences(2).build()) {
             List<int[]> serial = new ArrayList<>();
-            for (int i = 0; i < PER_THREAD; i++) {
+            for (int i = 0; i < IMAGES; i++) {
                 serial.add(swapper.replace(image(i), Background.color(0x336699)).pixels());
             }
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -51,7 +52,7 @@ class SharedSwapperConcurrencyIT {
                     results.add(pool.submit(() -> {
                         boolean same = true;
                         for (int k = 0; k < PER_THREAD; k++) {
-                            int i = (offset + k) % PER_THREAD;
+                            int i = (offset + k) % IMAGES;
                             same &= java.util.Arrays.equals(swapper.replace(image(i), Background.color(0x336699)).pixels(), serial.get(i));
                         }
                         return same;
