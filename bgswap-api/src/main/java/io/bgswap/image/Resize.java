@@ -58,21 +58,43 @@ public final class Resize {
         float[] d = dst.data();
         int sw = src.width();
         int dw = dst.width();
+        // Source rows resampled horizontally once and kept while consecutive destination rows
+        // use them (upscaling reuses each several times); same arithmetic as a direct 2x2 mix.
+        float[][] rows = {new float[dw], new float[dw]};
+        int[] rowOf = {-1, -1};
         for (int y = 0; y < dst.height(); y++) {
-            int r0 = ay.lo()[y] * sw;
-            int r1 = ay.hi()[y] * sw;
+            int lo = ay.lo()[y];
+            int hi = ay.hi()[y];
+            float[] top = horizontalRow(s, sw, lo, ax, rows, rowOf, hi);
+            float[] bottom = horizontalRow(s, sw, hi, ax, rows, rowOf, lo);
             float wy = ay.weight()[y];
             int o = y * dw;
             for (int x = 0; x < dw; x++) {
-                int x0 = ax.lo()[x];
-                int x1 = ax.hi()[x];
-                float wx = ax.weight()[x];
-                float top = s[r0 + x0] + (s[r0 + x1] - s[r0 + x0]) * wx;
-                float bottom = s[r1 + x0] + (s[r1 + x1] - s[r1 + x0]) * wx;
-                d[o + x] = top + (bottom - top) * wy;
+                d[o + x] = top[x] + (bottom[x] - top[x]) * wy;
             }
         }
         return dst;
+    }
+
+    /** @return source row {@code row} resampled along x, from the two-slot cache, never evicting {@code keep} */
+    private static float[] horizontalRow(float[] s, int sw, int row, Axis ax, float[][] rows, int[] rowOf, int keep) {
+        for (int i = 0; i < 2; i++) {
+            if (rowOf[i] == row) {
+                return rows[i];
+            }
+        }
+        int slot = rowOf[0] == keep ? 1 : 0;
+        float[] r = rows[slot];
+        int base = row * sw;
+        int[] lo = ax.lo();
+        int[] hi = ax.hi();
+        float[] w = ax.weight();
+        for (int x = 0; x < r.length; x++) {
+            float a = s[base + lo[x]];
+            r[x] = a + (s[base + hi[x]] - a) * w[x];
+        }
+        rowOf[slot] = row;
+        return r;
     }
 
     /**

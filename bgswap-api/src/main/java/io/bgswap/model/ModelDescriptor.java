@@ -55,6 +55,68 @@ public record ModelDescriptor(String inputName, String outputName, TensorLayout 
         return std.clone();
     }
 
+    /**
+     * Reads a descriptor from a properties file, the small side file that goes with a user's own
+     * model:
+     * <pre>
+     * input.name=input
+     * input.layout=NCHW
+     * input.width=320
+     * input.height=320
+     * input.mean=123.675,116.28,103.53
+     * input.std=58.395,57.12,57.375
+     * output.name=mask
+     * output.width=320
+     * output.height=320
+     * output.logit=false
+     * </pre>
+     * {@code input.mean} defaults to 0 and {@code input.std} to 255 (RGB scaled to [0, 1]); the
+     * output size defaults to the input size, {@code output.logit} to false.
+     *
+     * @param file the properties file
+     * @return the descriptor
+     */
+    public static ModelDescriptor load(java.nio.file.Path file) {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (java.io.IOException e) {
+            throw new BgSwapException(ErrorCode.IO_ERROR, "Cannot read model descriptor " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            int w = Integer.parseInt(required(p, "input.width", file));
+            int h = Integer.parseInt(required(p, "input.height", file));
+            return new ModelDescriptor(required(p, "input.name", file), required(p, "output.name", file),
+                    TensorLayout.valueOf(p.getProperty("input.layout", "NCHW").trim().toUpperCase(java.util.Locale.ROOT)),
+                    w, h, triple(p.getProperty("input.mean", "0"), file), triple(p.getProperty("input.std", "255"), file),
+                    Integer.parseInt(p.getProperty("output.width", String.valueOf(w)).trim()),
+                    Integer.parseInt(p.getProperty("output.height", String.valueOf(h)).trim()),
+                    Boolean.parseBoolean(p.getProperty("output.logit", "false").trim()));
+        } catch (IllegalArgumentException e) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "Bad model descriptor " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String required(java.util.Properties p, String key, java.nio.file.Path file) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "Model descriptor " + file + " lacks " + key);
+        }
+        return v.trim();
+    }
+
+    private static float[] triple(String v, java.nio.file.Path file) {
+        String[] parts = v.split(",");
+        if (parts.length == 1) {
+            float f = Float.parseFloat(parts[0].trim());
+            return new float[] {f, f, f};
+        }
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("expected one or three values, got '" + v + "'");
+        }
+        return new float[] {Float.parseFloat(parts[0].trim()), Float.parseFloat(parts[1].trim()), Float.parseFloat(parts[2].trim())};
+    }
+
     /** @return number of input values (3 × width × height) */
     public int inputSize() {
         return 3 * inputWidth * inputHeight;

@@ -7,7 +7,8 @@ import io.bgswap.spi.InferenceSession;
 import io.bgswap.spi.SessionOptions;
 
 /**
- * The ONNX Runtime backend, {@code onnx}. Runs ONNX files directly. Construction loads no native
+ * The ONNX Runtime backend, {@code onnx}. Runs ONNX files directly, and TFLite files through the engine-neutral graph
+ * ({@link io.bgswap.graph.Importers}), exported to ONNX in memory. Construction loads no native
  * code; ONNX Runtime starts with the first session.
  */
 public final class OnnxBackendProvider implements BackendProvider {
@@ -26,7 +27,7 @@ public final class OnnxBackendProvider implements BackendProvider {
 
     @Override
     public boolean supports(ModelFormat format) {
-        return format == ModelFormat.ONNX;
+        return format == ModelFormat.ONNX || format == ModelFormat.TFLITE;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.bgswap.onnx;
 
+import io.bgswap.graph.Importers;
+import io.bgswap.graph.onnx.OnnxExporter;
+import io.bgswap.model.ModelFormat;
+
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -50,19 +54,31 @@ final class OnnxSession implements InferenceSession {
     }
 
     static OnnxSession open(ModelSource model, SessionOptions options) {
-        return open(model.name(), model.path().toString(), model.descriptor(), options);
+        if (model.format() == ModelFormat.ONNX) {
+            return open(model.name(), model.path().toString(), model.descriptor(), options);
+        }
+        // Any other format goes through the engine-neutral graph and is handed over as ONNX bytes.
+        byte[] onnx = OnnxExporter.toBytes(Importers.load(model));
+        return open(model.name(), onnx, model.descriptor(), options);
     }
 
-    static OnnxSession open(String name, String path, ModelDescriptor descriptor, SessionOptions options) {
+    /**
+     * @param name       display name
+     * @param model      a file path ({@link String}) or serialised ONNX ({@code byte[]})
+     * @param descriptor how to feed it
+     * @param options    device and threads
+     * @return the session
+     */
+    static OnnxSession open(String name, Object model, ModelDescriptor descriptor, SessionOptions options) {
         OnnxNatives.prepare();
         OrtEnvironment env = environment();
         Device requested = options.device();
         if (requested.kind() == Device.Kind.GPU) {
-            return create(env, name, path, descriptor, options, requested);
+            return create(env, name, model, descriptor, options, requested);
         }
         if (requested.kind() == Device.Kind.AUTO && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
             try {
-                return create(env, name, path, descriptor, options, Device.gpu(0));
+                return create(env, name, model, descriptor, options, Device.gpu(0));
             } catch (BgSwapException e) {
                 if (e.code() != ErrorCode.DEVICE_UNAVAILABLE) {
                     throw e;
@@ -70,7 +86,7 @@ final class OnnxSession implements InferenceSession {
                 LOG.info("CUDA is not usable ({}); running {} on the CPU", e.getMessage(), name);
             }
         }
-        return create(env, name, path, descriptor, options, Device.CPU);
+        return create(env, name, model, descriptor, options, Device.CPU);
     }
 
     private static OrtEnvironment environment() {
@@ -88,7 +104,7 @@ final class OnnxSession implements InferenceSession {
         }
     }
 
-    private static OnnxSession create(OrtEnvironment env, String name, String path, ModelDescriptor descriptor,
+    private static OnnxSession create(OrtEnvironment env, String name, Object model, ModelDescriptor descriptor,
                                       SessionOptions options, Device device) {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -107,7 +123,7 @@ final class OnnxSession implements InferenceSession {
             }
             OrtSession session;
             try {
-                session = env.createSession(path, so);
+                session = model instanceof byte[] bytes ? env.createSession(bytes, so) : env.createSession((String) model, so);
             } catch (OrtException e) {
                 if (device.kind() == Device.Kind.GPU) {
                     throw new BgSwapException(ErrorCode.DEVICE_UNAVAILABLE,
