@@ -114,6 +114,7 @@ public final class BackgroundSwapper implements AutoCloseable {
         private String backend;
         private Device device;
         private int threads;
+        private int maxConcurrent;
         private ModelStore store;
         private Segmenter segmenter;
         private Matter matter;
@@ -166,6 +167,21 @@ public final class BackgroundSwapper implements AutoCloseable {
          */
         public Builder threads(int threads) {
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Bounds how many inferences run at once when many threads share the swapper; the others
+         * wait. Default: {@link ModelSegmenter#defaultMaxConcurrent()}.
+         *
+         * @param n at least 1
+         * @return this
+         */
+        public Builder maxConcurrentInferences(int n) {
+            if (n < 1) {
+                throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "maxConcurrentInferences must be >= 1, was " + n);
+            }
+            this.maxConcurrent = n;
             return this;
         }
 
@@ -244,7 +260,13 @@ public final class BackgroundSwapper implements AutoCloseable {
             BackendProvider provider = Providers.backend(backendName, source.format());
             InferenceSession session = provider.open(source, new SessionOptions(dev, threads));
             LOG.info("Model {} on backend {} ({})", source.name(), provider.name(), session.device());
-            return new ModelSegmenter(source.name(), session);
+            try {
+                return new ModelSegmenter(source.name(), session,
+                        maxConcurrent > 0 ? maxConcurrent : ModelSegmenter.defaultMaxConcurrent());
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
         }
     }
 }

@@ -113,12 +113,40 @@ public final class ImageFiles {
             throw new BgSwapException(ErrorCode.TRUNCATED_IMAGE, name + ": truncated image", e);
         } catch (IOException | RuntimeException e) {
             String message = String.valueOf(e.getMessage());
-            ErrorCode code = isTruncationWarning(message) || hasEofCause(e)
+            ErrorCode code = isTruncationWarning(message) || hasEofCause(e) || looksCut(bytes)
                     ? ErrorCode.TRUNCATED_IMAGE : ErrorCode.UNSUPPORTED_IMAGE;
-            throw new BgSwapException(code, name + ": cannot decode image: " + message, e);
+            throw new BgSwapException(code, name + (code == ErrorCode.TRUNCATED_IMAGE ? ": truncated image, " : ": ")
+                    + "cannot decode image: " + message, e);
+        } catch (OutOfMemoryError e) {
+            // Only this image's buffers were being allocated: they are garbage now, the JVM goes on.
+            throw new BgSwapException(ErrorCode.IMAGE_TOO_LARGE, name + ": not enough memory to decode it; "
+                    + "lower the pixel limit or give the JVM more heap (-Xmx)", e);
         }
         ArgbImage stored = Images.fromBufferedImage(decoded);
         return Orientation.readJpeg(bytes).apply(stored);
+    }
+
+    /**
+     * Tells a file that stops early from one that is damaged inside: a JPEG must end with its EOI
+     * marker, a PNG must hold its IEND chunk. Used to classify failures only.
+     */
+    static boolean looksCut(byte[] b) {
+        if (b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8) {
+            int end = b.length;
+            while (end > 2 && b[end - 1] == 0) {
+                end--;
+            }
+            return end < 4 || (b[end - 2] & 0xFF) != 0xFF || (b[end - 1] & 0xFF) != 0xD9;
+        }
+        if (b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            for (int i = b.length - 4; i >= 8; i--) {
+                if (b[i] == 'I' && b[i + 1] == 'E' && b[i + 2] == 'N' && b[i + 3] == 'D') {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static boolean hasEofCause(Throwable e) {

@@ -1,6 +1,11 @@
 package io.bgswap.image;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
 import java.awt.image.DataBufferInt;
 
 /**
@@ -29,10 +34,48 @@ public final class Images {
             for (int i = 0; i < pixels.length; i++) {
                 pixels[i] |= 0xFF000000;
             }
+        } else if (isGray(image)) {
+            pixels = grayPixels(image);
         } else {
             pixels = image.getRGB(0, 0, w, h, null, 0, w);
         }
         return new ArgbImage(w, h, pixels);
+    }
+
+    /*
+     * Java's gray colour space is linear, so getRGB() brightens gray files (128 becomes 188). The
+     * samples of gray JPEG and PNG files are gamma-encoded like sRGB, so they are copied as they are.
+     */
+    private static boolean isGray(BufferedImage image) {
+        ColorModel cm = image.getColorModel();
+        return cm instanceof ComponentColorModel && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && image.getRaster().getNumBands() <= 2 && !cm.isAlphaPremultiplied() && cm.getTransferType() != DataBuffer.TYPE_FLOAT
+                && cm.getTransferType() != DataBuffer.TYPE_DOUBLE;
+    }
+
+    private static int[] grayPixels(BufferedImage image) {
+        Raster r = image.getRaster();
+        int w = r.getWidth();
+        int h = r.getHeight();
+        ColorModel cm = image.getColorModel();
+        boolean alpha = r.getNumBands() == 2 && cm.hasAlpha();
+        double grayScale = 255.0 / ((1L << cm.getComponentSize(0)) - 1);
+        double alphaScale = alpha ? 255.0 / ((1L << cm.getComponentSize(1)) - 1) : 0;
+        int[] gray = new int[w];
+        int[] a = alpha ? new int[w] : null;
+        int[] out = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            r.getSamples(0, y, w, 1, 0, gray);
+            if (alpha) {
+                r.getSamples(0, y, w, 1, 1, a);
+            }
+            for (int x = 0; x < w; x++) {
+                int v = (int) Math.round(gray[x] * grayScale);
+                int av = alpha ? (int) Math.round(a[x] * alphaScale) : 255;
+                out[y * w + x] = (av << 24) | (v << 16) | (v << 8) | v;
+            }
+        }
+        return out;
     }
 
     /**

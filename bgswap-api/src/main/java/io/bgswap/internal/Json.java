@@ -12,8 +12,12 @@ import java.util.Map;
  * clash with the application's. Not API; thread-safe.
  */
 public final class Json {
+    /** Deeper nesting is refused rather than risking the thread's stack. */
+    static final int MAX_DEPTH = 200;
+
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -59,8 +63,13 @@ public final class Json {
         }
         char c = text.charAt(pos);
         switch (c) {
-            case '{': return object();
-            case '[': return array();
+            case '{': case '[':
+                if (++depth > MAX_DEPTH) {
+                    throw error("nested deeper than " + MAX_DEPTH);
+                }
+                Object nested = c == '{' ? object() : array();
+                depth--;
+                return nested;
             case '"': return string();
             case 't': return literal("true", Boolean.TRUE);
             case 'f': return literal("false", Boolean.FALSE);
@@ -141,7 +150,11 @@ public final class Json {
                         if (pos + 4 > text.length()) {
                             throw error("bad unicode escape");
                         }
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                        try {
+                            sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                        } catch (NumberFormatException bad) {
+                            throw error("bad unicode escape");
+                        }
                         pos += 4;
                         break;
                     default: throw error("bad escape");

@@ -59,6 +59,8 @@ public final class ModelStore {
     private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
     private static final ReentrantLock FETCH_LOCK = new ReentrantLock();
     private static final Set<String> VERIFIED = ConcurrentHashMap.newKeySet();
+    /** A package's resource index is a few kB; anything far larger is not one. */
+    private static final int MAX_INDEX_BYTES = 16 << 20;
 
     /** Receives download progress. */
     @FunctionalInterface
@@ -165,8 +167,20 @@ public final class ModelStore {
             try (FileChannel lockFile = FileChannel.open(home.resolve("models").resolve(".lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = lockFile.lock()) {
+                // Only the holder of the lock may repair: a file seen damaged outside it may have
+                // been replaced by a good copy since, which another caller is already using.
                 if (isVerified(model, target)) {
                     return target; // another process finished it while we waited
+                }
+                removeLeftovers();
+                if (Files.exists(target)) {
+                    if (offline && localTarball(model) == null) {
+                        throw new BgSwapException(ErrorCode.CHECKSUM_MISMATCH, "Cached model " + target
+                                + " is damaged (its sha256 is not " + model.sha256() + ") and offline mode is on: "
+                                + prefillAdvice(model));
+                    }
+                    LOG.warn("Cached model {} is damaged (sha256 mismatch); fetching it again", target);
+                    Files.delete(target);
                 }
                 fetchPackage(model);
                 if (!isVerified(model, target)) {
@@ -183,6 +197,7 @@ public final class ModelStore {
         }
     }
 
+    /** @return whether the target exists with the pinned size and sha256; never changes the cache */
     private boolean isVerified(BuiltinModel model, Path target) {
         try {
             if (!Files.isRegularFile(target)) {
@@ -196,17 +211,47 @@ public final class ModelStore {
                 VERIFIED.add(key);
                 return true;
             }
-            if (offline) {
-                throw new BgSwapException(ErrorCode.CHECKSUM_MISMATCH, "Cached model " + target
-                        + " is damaged (its sha256 is not " + model.sha256() + ") and offline mode is on: "
-                        + prefillAdvice(model));
-            }
-            LOG.warn("Cached model {} is damaged (sha256 mismatch); fetching it again", target);
-            Files.delete(target);
             return false;
         } catch (IOException e) {
             throw new BgSwapException(ErrorCode.IO_ERROR, "Cannot check " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Removes what a process killed in the middle of a fetch leaves behind: temporary files
+     * ({@code .*.part}) and extraction folders. Runs under the file lock, so none of them is in use.
+     */
+    private void removeLeftovers() throws IOException {
+        for (Path dir : new Path[] {home.resolve("models"), home.resolve("downloads")}) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            List<Path> stale = new ArrayList<>();
+            try (var stream = Files.list(dir)) {
+                stream.filter(p -> {
+                    String n = p.getFileName().toString();
+                    return (n.startsWith(".") && n.endsWith(".part")) || n.startsWith(".extract-")
+                            || dir.endsWith("downloads");
+                }).forEach(stale::add);
+            }
+            for (Path p : stale) {
+                if (Files.isDirectory(p)) {
+                    try (var inner = Files.list(p)) {
+                        inner.forEach(AtomicFiles::deleteQuietly);
+                    }
+                }
+                AtomicFiles.deleteQuietly(p);
+                LOG.debug("Removed {} left by an interrupted fetch", p);
+            }
+        }
+    }
+
+    private Path localTarball(BuiltinModel model) {
+        if (tarballs == null) {
+            return null;
+        }
+        Path local = tarballs.resolve(packFileName(model.npmPackage(), model.npmVersion()));
+        return Files.isRegularFile(local) ? local : null;
     }
 
     private String prefillAdvice(BuiltinModel model) {
@@ -225,8 +270,8 @@ public final class ModelStore {
 
     private void fetchPackage(BuiltinModel model) throws IOException {
         String packName = packFileName(model.npmPackage(), model.npmVersion());
-        Path local = tarballs == null ? null : tarballs.resolve(packName);
-        if (local != null && Files.isRegularFile(local)) {
+        Path local = localTarball(model);
+        if (local != null) {
             LOG.info("Extracting {} from {}", model.name(), local);
             extractAll(model, local);
             return;
@@ -251,8 +296,24 @@ public final class ModelStore {
         }
     }
 
-    /** Extracts the requested model and every other missing built-in model of the same package. */
+    /**
+     * Extracts the requested model and every other missing built-in model of the same package. A
+     * tarball that cannot be read (not gzip, cut short, bad index) is reported as
+     * {@link ErrorCode#DOWNLOAD_FAILED} naming it; nothing reaches the cache then.
+     */
     private void extractAll(BuiltinModel requested, Path tarball) throws IOException {
+        try {
+            extractWanted(requested, tarball);
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            if (e instanceof java.nio.file.FileSystemException && !(e instanceof java.nio.file.NoSuchFileException)) {
+                throw (IOException) e; // the cache's own disk, not the package
+            }
+            throw new BgSwapException(ErrorCode.DOWNLOAD_FAILED, "The package tarball " + tarball
+                    + " is damaged or not an npm package (" + e + "); delete it and fetch it again", e);
+        }
+    }
+
+    private void extractWanted(BuiltinModel requested, Path tarball) throws IOException {
         List<BuiltinModel> wanted = new ArrayList<>();
         wanted.add(requested);
         for (BuiltinModel m : BuiltinModel.all()) {
@@ -276,6 +337,7 @@ public final class ModelStore {
                 }
             }
         }
+        long largest = wanted.stream().mapToLong(BuiltinModel::size).max().orElse(0);
         Path work = Files.createTempDirectory(home.resolve("models"), ".extract-");
         try {
             Map<String, Path> files = new HashMap<>();
@@ -290,6 +352,10 @@ public final class ModelStore {
                                 : name.equals(m.entry());
                     }
                     if (needed && !files.containsKey(name)) {
+                        if (e.getSize() > largest) {
+                            throw new BgSwapException(ErrorCode.DOWNLOAD_FAILED, name + " in " + tarball + " is "
+                                    + e.getSize() + " bytes, larger than the model it belongs to");
+                        }
                         Path out = work.resolve("f" + files.size());
                         Files.copy(tar, out);
                         files.put(name, out);
@@ -384,7 +450,11 @@ public final class ModelStore {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 if (e.getName().equals(entry)) {
-                    return tar.readAllBytes();
+                    if (e.getSize() > MAX_INDEX_BYTES) {
+                        throw new BgSwapException(ErrorCode.DOWNLOAD_FAILED, entry + " in " + tarball + " is "
+                                + e.getSize() + " bytes, too large for a resource index");
+                    }
+                    return tar.readNBytes(MAX_INDEX_BYTES);
                 }
             }
         }

@@ -160,15 +160,34 @@ public final class NpmRegistry {
                     "The npm registry " + registry + " has no tarball for " + pkg + "@" + version);
         }
         String expected = integrity instanceof String s && s.startsWith("sha512-") ? s.substring(7) : null;
+        URI tarballUri;
+        try {
+            tarballUri = registry.resolve((String) tarball);
+        } catch (IllegalArgumentException e) {
+            throw new BgSwapException(ErrorCode.DOWNLOAD_FAILED, "The npm registry " + registry
+                    + " gives a malformed tarball address for " + pkg + "@" + version + ": " + tarball, e);
+        }
         MessageDigest md = Hashes.digest("SHA-512");
-        AtomicFiles.write(target, out -> copy(open(registry.resolve((String) tarball)), out, md, progress));
-        if (expected != null) {
-            String actual = Base64.getEncoder().encodeToString(md.digest());
-            if (!actual.equals(expected)) {
-                AtomicFiles.deleteQuietly(target);
-                throw new BgSwapException(ErrorCode.CHECKSUM_MISMATCH,
-                        pkg + "@" + version + ": tarball integrity sha512-" + actual + " differs from the registry's sha512-" + expected);
+        try {
+            // The hash is checked before the rename, so a cut or altered download never gets the final name.
+            AtomicFiles.write(target, out -> {
+                copy(open(tarballUri), out, md, progress);
+                if (expected != null) {
+                    String actual = Base64.getEncoder().encodeToString(md.digest());
+                    if (!actual.equals(expected)) {
+                        throw new BgSwapException(ErrorCode.CHECKSUM_MISMATCH, pkg + "@" + version
+                                + ": tarball integrity sha512-" + actual + " differs from the registry's sha512-" + expected);
+                    }
+                }
+            });
+        } catch (BgSwapException e) {
+            if (e.code() == ErrorCode.IO_ERROR) {
+                throw new BgSwapException(ErrorCode.DOWNLOAD_FAILED, "Download of " + pkg + "@" + version + " from "
+                        + tarballUri + " failed: " + e.getCause(), e);
             }
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new BgSwapException(ErrorCode.DOWNLOAD_FAILED, "Cannot fetch " + tarballUri + ": " + e.getMessage(), e);
         }
     }
 

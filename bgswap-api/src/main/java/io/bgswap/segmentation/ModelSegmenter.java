@@ -7,6 +7,7 @@ import io.bgswap.Segmenter;
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
 import io.bgswap.model.ModelDescriptor;
+import io.bgswap.internal.Settings;
 import io.bgswap.spi.InferenceSession;
 
 import java.nio.ByteBuffer;
@@ -14,17 +15,26 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * A {@link Segmenter} over any backend's {@link InferenceSession}: packs the image into the model's
  * input, runs it, and reads the probability back. Input and output buffers are direct and reused
  * (a small pool, so concurrent callers never share one). Thread-safe.
+ *
+ * <p>At most {@link #maxConcurrent()} inferences run at once; further callers wait their turn.
+ * Each inference of a large model holds gigabytes of engine memory and already uses every core,
+ * so letting many threads in at once multiplies memory without adding speed (eight concurrent
+ * ISNet runs get a process killed on a 24 GB machine). The default is
+ * {@link #defaultMaxConcurrent()}.
  */
 public final class ModelSegmenter implements Segmenter {
     private final String modelName;
     private final InferenceSession session;
     private final ModelDescriptor descriptor;
     private final ConcurrentLinkedQueue<FloatBuffer[]> buffers = new ConcurrentLinkedQueue<>();
+    private final Semaphore turns;
+    private final int maxConcurrent;
     private volatile boolean closed;
 
     /**
@@ -32,9 +42,52 @@ public final class ModelSegmenter implements Segmenter {
      * @param session   an open session; this segmenter owns and closes it
      */
     public ModelSegmenter(String modelName, InferenceSession session) {
+        this(modelName, session, defaultMaxConcurrent());
+    }
+
+    /**
+     * @param modelName     the model's name
+     * @param session       an open session; this segmenter owns and closes it
+     * @param maxConcurrent how many inferences may run at once, at least 1
+     */
+    public ModelSegmenter(String modelName, InferenceSession session, int maxConcurrent) {
         this.modelName = Objects.requireNonNull(modelName, "modelName");
         this.session = Objects.requireNonNull(session, "session");
         this.descriptor = session.descriptor();
+        if (maxConcurrent < 1) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "maxConcurrent must be >= 1, was " + maxConcurrent);
+        }
+        this.maxConcurrent = maxConcurrent;
+        this.turns = new Semaphore(maxConcurrent, true);
+    }
+
+    /**
+     * The number of concurrent inferences allowed when none is given: the setting
+     * {@code bgswap.inference.concurrency} / {@code BGSWAP_INFERENCE_CONCURRENCY}, else half the
+     * available processors (at least 1).
+     *
+     * @return the default
+     */
+    public static int defaultMaxConcurrent() {
+        String configured = Settings.get("bgswap.inference.concurrency", "BGSWAP_INFERENCE_CONCURRENCY").orElse(null);
+        if (configured != null) {
+            try {
+                int n = Integer.parseInt(configured.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT,
+                    "bgswap.inference.concurrency must be a whole number >= 1, was '" + configured + "'");
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    /** @return how many inferences may run at once */
+    public int maxConcurrent() {
+        return maxConcurrent;
     }
 
     @Override
@@ -60,11 +113,21 @@ public final class ModelSegmenter implements Segmenter {
             throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "output must be " + descriptor.outputWidth() + "x"
                     + descriptor.outputHeight() + ", was " + out.width() + "x" + out.height());
         }
-        FloatBuffer[] io = buffers.poll();
-        if (io == null) {
-            io = new FloatBuffer[] {direct(descriptor.inputSize()), direct(descriptor.outputSize())};
-        }
         try {
+            turns.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "Interrupted while waiting to run " + modelName, e);
+        }
+        FloatBuffer[] io = null;
+        try {
+            if (closed) {
+                throw new BgSwapException(ErrorCode.CLOSED, "Segmenter for " + modelName + " is closed");
+            }
+            io = buffers.poll();
+            if (io == null) {
+                io = new FloatBuffer[] {direct(descriptor.inputSize()), direct(descriptor.outputSize())};
+            }
             TensorPacker.pack(image, descriptor, io[0]);
             session.run(io[0], io[1]);
             io[1].get(0, out.data());
@@ -76,7 +139,10 @@ public final class ModelSegmenter implements Segmenter {
             }
             return out;
         } finally {
-            buffers.offer(io);
+            if (io != null && !closed) {
+                buffers.offer(io);
+            }
+            turns.release();
         }
     }
 

@@ -68,10 +68,15 @@ public final class OnnxImporter {
             model = OnnxProto.parseModel(data);
         } catch (BgSwapException e) {
             throw new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "Model " + modelName + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Bytes from a user's file: any parse fault means a damaged file, never a crash.
+            throw new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "Model " + modelName + " is not a readable ONNX file: " + e, e);
         }
         try {
             return new Converter(modelName, model.graph(), inputShapes).convert();
-        } catch (IllegalArgumentException | IndexOutOfBoundsException | ArithmeticException e) {
+        } catch (BgSwapException e) {
+            throw e;
+        } catch (RuntimeException e) {
             throw new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "Model " + modelName + " cannot be imported: " + e.getMessage(), e);
         }
     }

@@ -260,9 +260,23 @@ final class OnnxProto {
         for (int i = 0; i < d.length; i++) {
             shape[i] = Math.toIntExact(d[i]);
         }
-        int n = (int) Tensor.elementCount(shape);
-        ByteBuffer b = raw == null ? null : ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        long count = Tensor.elementCount(shape);
         long[] ints = intData.toArray();
+        int elementBytes = switch (type) {
+            case FLOAT, INT32 -> 4;
+            case FLOAT16 -> 2;
+            case INT64 -> 8;
+            default -> 1;
+        };
+        long held = raw != null ? raw.length / elementBytes : type == FLOAT ? floatData.toArray().length : ints.length;
+        // A file that declares more values than it holds is damaged; refusing it here also keeps a
+        // few bytes from asking for gigabytes.
+        if (count < 0 || count > held) {
+            throw new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "ONNX tensor " + name + " declares " + count
+                    + " values but holds " + held + ": the file is damaged");
+        }
+        int n = (int) count;
+        ByteBuffer b = raw == null ? null : ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         Tensor t = switch (type) {
             case FLOAT -> {
                 float[] f = new float[n];

@@ -88,7 +88,10 @@ public final class TfliteImporter {
         }
         try {
             return new Reader(modelName, FlatTable.root(data)).read();
-        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+        } catch (BgSwapException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Bytes from a user's file: any fault while reading them means a damaged file.
             throw new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "Model " + modelName + " cannot be imported: " + e.getMessage(), e);
         }
     }

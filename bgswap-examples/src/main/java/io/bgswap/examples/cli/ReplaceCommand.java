@@ -27,7 +27,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -112,9 +114,11 @@ final class ReplaceCommand implements Callable<Integer> {
         try (BackgroundSwapper swapper = builder.build();
              ProgressBar bar = files.size() > 1 ? new ProgressBarBuilder().setTaskName("bgswap").setInitialMax(files.size())
                      .setStyle(ProgressBarStyle.ASCII).setUnit(" img", 1).build() : null) {
+            Map<Path, Path> written = new HashMap<>();
             for (Path in : files) {
                 Path out = toDirectory ? output.resolve(stem(in) + "." + dirFormat.extension()) : output;
                 try {
+                    checkTarget(in, out, written);
                     ArgbImage image = ImageFiles.read(in, maxPixels);
                     ArgbImage result;
                     if (matteOnly) {
@@ -124,6 +128,7 @@ final class ReplaceCommand implements Callable<Integer> {
                         result = swapper.replace(image, bg);
                     }
                     ImageFiles.write(result, out, quality);
+                    written.put(out.toAbsolutePath().normalize(), in);
                     if (bar == null) {
                         err.println("Wrote " + out);
                     }
@@ -132,7 +137,11 @@ final class ReplaceCommand implements Callable<Integer> {
                         throw e;
                     }
                     failed++;
-                    err.println("bgswap: " + e.getMessage() + " [" + e.code() + "]");
+                    err.println("bgswap: " + named(in, e.getMessage()) + " [" + e.code() + "]");
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    // A fault on one input must not cost the rest of the batch.
+                    failed++;
+                    err.println("bgswap: " + in + ": unexpected failure, please report it: " + e);
                 }
                 if (bar != null) {
                     bar.step();
@@ -145,6 +154,23 @@ final class ReplaceCommand implements Callable<Integer> {
             return BgSwapCommand.EXIT_PARTIAL;
         }
         return 0;
+    }
+
+    /** Refuses to overwrite an input, or an output this run has already written from another input. */
+    private static void checkTarget(Path in, Path out, Map<Path, Path> written) {
+        Path target = out.toAbsolutePath().normalize();
+        if (target.equals(in.toAbsolutePath().normalize())) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, in + ": the output would overwrite the input; choose another output");
+        }
+        Path earlier = written.get(target);
+        if (earlier != null) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, in + ": its output " + out + " was already written for "
+                    + earlier + "; rename one of the inputs");
+        }
+    }
+
+    private static String named(Path in, String message) {
+        return message != null && message.contains(in.toString()) ? message : in + ": " + message;
     }
 
     private static boolean isSetupFailure(ErrorCode code) {

@@ -1,0 +1,96 @@
+package io.bgswap.examples.cli;
+
+import io.bgswap.image.ImageFiles;
+import io.bgswap.model.BuiltinModel;
+import io.bgswap.model.ModelStore;
+import io.bgswap.testing.TestImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The command line's batch loop with the real smallest model: bad files among good ones are
+ * reported by name, leave no output, and the batch goes on (exit code 1); an explicit device that
+ * cannot be served stops before any work (exit code 3).
+ */
+class ReplaceBatchIT {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsModel() {
+        assumeTrue(ModelStore.defaultStore().isCached(BuiltinModel.ISNET_SMALL) || !ModelStore.defaultStore().offline(),
+                "isnet-small is not in the model cache and offline mode is on");
+    }
+
+    private record Run(int exit, String err) {
+    }
+
+    private static synchronized Run bgswap(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int exit = BgSwapCommand.run(args);
+            return new Run(exit, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    @Test
+    void badFilesAreSkippedAndReportedWhileGoodOnesAreWritten() throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.write(in.resolve("a-good.jpg"), TestImages.encode(TestImages.quadrants(96, 64), "jpeg"));
+        Files.write(in.resolve("b-empty.jpg"), new byte[0]);
+        byte[] png = TestImages.encode(TestImages.quadrants(80, 60), "png");
+        Files.write(in.resolve("c-cut.png"), Arrays.copyOf(png, png.length / 2));
+        Files.writeString(in.resolve("d-text.png"), "not an image");
+        Files.write(in.resolve("e-bomb.png"), TestImages.pngDeclaring(100_000, 100_000));
+        Files.write(in.resolve("f-good.png"), png);
+        Files.write(in.resolve("f-good.jpg"), TestImages.encode(TestImages.quadrants(80, 60), "jpeg"));
+        Path out = dir.resolve("out");
+
+        Run run = bgswap("replace", in.toString(), "-o", out.toString(), "-m", "isnet-small", "-b", "#336699",
+                "--format", "png", "--threads", "2");
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(BgSwapCommand.EXIT_PARTIAL);
+        List<String> written;
+        try (Stream<Path> s = Files.list(out)) {
+            written = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertThat(written).containsExactly("a-good.png", "f-good.png");
+        assertThat(ImageFiles.read(out.resolve("a-good.png")).width()).isEqualTo(96);
+        assertThat(run.err())
+                .contains("b-empty.jpg").contains("[UNSUPPORTED_IMAGE]")
+                .contains("c-cut.png").contains("[TRUNCATED_IMAGE]")
+                .contains("d-text.png")
+                .contains("e-bomb.png").contains("[IMAGE_TOO_LARGE]")
+                .contains("f-good.png").contains("already written")
+                .contains("5 of 7 inputs failed");
+    }
+
+    @Test
+    void explicitDeviceThatCannotBeServedStopsWithTheReason() throws IOException {
+        Path photo = Files.write(dir.resolve("p.jpg"), TestImages.encode(TestImages.quadrants(32, 32), "jpeg"));
+        Run run = bgswap("replace", photo.toString(), "-o", dir.resolve("p.png").toString(), "-m", "isnet-small",
+                "--device", "cuda:1");
+        assumeTrue(run.exit() != 0, "cuda:1 is usable on this machine");
+        assertThat(run.exit()).as(run.err()).isEqualTo(BgSwapCommand.EXIT_SETUP);
+        assertThat(run.err()).contains("[DEVICE_UNAVAILABLE]").contains("cuda:1");
+        assertThat(dir.resolve("p.png")).doesNotExist();
+    }
+}
