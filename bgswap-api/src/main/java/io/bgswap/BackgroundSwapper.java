@@ -46,11 +46,10 @@ public final class BackgroundSwapper implements AutoCloseable {
     /** The person prior of {@value #PORTRAIT_MODEL}. */
     public static final String PORTRAIT_PRIOR = "selfie";
     /**
-     * The model used when none is chosen. {@value #PORTRAIT_MODEL} measures better on portraits
-     * (docs/quality.md) but is not a single built-in file, so services that check model names
-     * against {@link io.bgswap.model.BuiltinModel} must learn it first.
+     * The model used when none is chosen: the person-aware pipeline, which measures best on
+     * portraits (mean IoU 0.93 on the evaluation portraits against 0.89 for ISNet alone).
      */
-    public static final String DEFAULT_MODEL = "isnet-medium";
+    public static final String DEFAULT_MODEL = PORTRAIT_MODEL;
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundSwapper.class);
 
     private final Segmenter segmenter;
@@ -61,6 +60,24 @@ public final class BackgroundSwapper implements AutoCloseable {
         this.segmenter = segmenter;
         this.matter = matter;
         this.compositor = compositor;
+    }
+
+    /** @return every name {@link Builder#model(String)} accepts: the pipelines, then the built-in models */
+    public static java.util.List<String> modelNames() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        names.add(PORTRAIT_MODEL);
+        io.bgswap.model.BuiltinModel.all().forEach(m -> names.add(m.name()));
+        return java.util.List.copyOf(names);
+    }
+
+    /**
+     * @param name a model name in any case
+     * @return its canonical form
+     * @throws BgSwapException {@link ErrorCode#MODEL_NOT_FOUND} naming the known models
+     */
+    public static String checkModelName(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        return n.equals(PORTRAIT_MODEL) ? n : io.bgswap.model.BuiltinModel.named(n).name();
     }
 
     /** @return a new builder */

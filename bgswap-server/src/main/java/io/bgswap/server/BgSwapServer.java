@@ -407,6 +407,19 @@ public final class BgSwapServer implements AutoCloseable {
     }
 
     private String models() {
+        String defaultName = BackgroundSwapper.checkModelName(config.defaultModel());
+        String portrait = "{\"name\":" + JsonText.quote(BackgroundSwapper.PORTRAIT_MODEL)
+                + ",\"description\":" + JsonText.quote("Person-aware pipeline: " + BackgroundSwapper.PORTRAIT_DETAIL
+                + " edges gated and filled by the " + BackgroundSwapper.PORTRAIT_PRIOR + " person prior")
+                + ",\"format\":\"PIPELINE\""
+                + ",\"licence\":" + JsonText.quote(BuiltinModel.named(BackgroundSwapper.PORTRAIT_DETAIL).licence() + " + "
+                + BuiltinModel.named(BackgroundSwapper.PORTRAIT_PRIOR).licence())
+                + ",\"size\":" + (BuiltinModel.named(BackgroundSwapper.PORTRAIT_DETAIL).size()
+                + BuiltinModel.named(BackgroundSwapper.PORTRAIT_PRIOR).size())
+                + ",\"cached\":" + (store.isCached(BuiltinModel.named(BackgroundSwapper.PORTRAIT_DETAIL))
+                && store.isCached(BuiltinModel.named(BackgroundSwapper.PORTRAIT_PRIOR)))
+                + ",\"loaded\":" + swappers.loaded().contains(BackgroundSwapper.PORTRAIT_MODEL)
+                + ",\"default\":" + BackgroundSwapper.PORTRAIT_MODEL.equals(defaultName) + "}";
         String list = BuiltinModel.all().stream().map(m -> "{\"name\":" + JsonText.quote(m.name())
                 + ",\"description\":" + JsonText.quote(m.description())
                 + ",\"format\":" + JsonText.quote(m.format().name())
@@ -414,9 +427,9 @@ public final class BgSwapServer implements AutoCloseable {
                 + ",\"size\":" + m.size()
                 + ",\"cached\":" + store.isCached(m)
                 + ",\"loaded\":" + swappers.loaded().contains(m.name())
-                + ",\"default\":" + m.name().equals(BuiltinModel.named(config.defaultModel()).name()) + "}")
+                + ",\"default\":" + m.name().equals(defaultName) + "}")
                 .collect(Collectors.joining(","));
-        return "{\"default\":" + JsonText.quote(config.defaultModel()) + ",\"models\":[" + list + "]}";
+        return "{\"default\":" + JsonText.quote(defaultName) + ",\"models\":[" + portrait + "," + list + "]}";
     }
 
     private String health() {

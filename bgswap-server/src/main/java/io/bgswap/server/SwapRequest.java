@@ -4,7 +4,7 @@ import io.bgswap.Background;
 import io.bgswap.BgSwapException;
 import io.bgswap.ErrorCode;
 import io.bgswap.image.ImageFormat;
-import io.bgswap.model.BuiltinModel;
+import io.bgswap.BackgroundSwapper;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +69,7 @@ record SwapRequest(byte[] image, Background background, byte[] backgroundImage, 
         if (model.isBlank()) {
             model = defaultModel;
         }
-        model = BuiltinModel.named(model).name();
+        model = BackgroundSwapper.checkModelName(model);
         ImageFormat format = ImageFormat.parse(params.getOrDefault("format", "png"));
         float quality = quality(params.getOrDefault("quality", "0.92"));
         Background background = null;

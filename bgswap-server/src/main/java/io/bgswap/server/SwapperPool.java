@@ -3,7 +3,6 @@ package io.bgswap.server;
 import io.bgswap.BackgroundSwapper;
 import io.bgswap.BgSwapException;
 import io.bgswap.ErrorCode;
-import io.bgswap.model.BuiltinModel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +26,11 @@ final class SwapperPool implements AutoCloseable {
     }
 
     /**
-     * @param model a built-in model's name (checked)
+     * @param model a model name (checked)
      * @return the shared swapper
      */
     BackgroundSwapper get(String model) {
-        String name = BuiltinModel.named(model).name();
+        String name = BackgroundSwapper.checkModelName(model);
         if (closed) {
             throw new BgSwapException(ErrorCode.CLOSED, "The service is shutting down");
         }

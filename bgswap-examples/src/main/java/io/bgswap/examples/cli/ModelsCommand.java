@@ -1,5 +1,6 @@
 package io.bgswap.examples.cli;
 
+import io.bgswap.BackgroundSwapper;
 import io.bgswap.model.BuiltinModel;
 import io.bgswap.model.ModelStore;
 import picocli.CommandLine.Command;
@@ -25,6 +26,9 @@ final class ModelsCommand {
             PrintWriter out = spec.commandLine().getOut();
             ModelStore store = ModelStore.defaultStore();
             out.printf("%-17s %-7s %-9s %-18s %s%n", "NAME", "FORMAT", "SIZE", "LICENCE", "SOURCE / CACHE");
+            out.printf("%-17s %-7s %-9s %-18s %s + %s%n", BackgroundSwapper.PORTRAIT_MODEL, "-", "", "as its parts",
+                    BackgroundSwapper.PORTRAIT_DETAIL, BackgroundSwapper.PORTRAIT_PRIOR);
+            out.printf("%-17s %s%n", "", "Person-aware pipeline (the default): ISNet edges gated and filled by the selfie person prior");
             for (BuiltinModel m : BuiltinModel.all()) {
                 out.printf("%-17s %-7s %6.1f MB %-18s %s@%s%n", m.name(), m.format(), m.size() / 1e6, m.licence(),
                         m.npmPackage(), m.npmVersion());
@@ -52,7 +56,14 @@ final class ModelsCommand {
             if (names.isEmpty()) {
                 models.addAll(BuiltinModel.all());
             } else {
-                names.forEach(n -> models.add(BuiltinModel.named(n)));
+                for (String n : names) {
+                    if (BackgroundSwapper.checkModelName(n).equals(BackgroundSwapper.PORTRAIT_MODEL)) {
+                        models.add(BuiltinModel.named(BackgroundSwapper.PORTRAIT_DETAIL));
+                        models.add(BuiltinModel.named(BackgroundSwapper.PORTRAIT_PRIOR));
+                    } else {
+                        models.add(BuiltinModel.named(n));
+                    }
+                }
             }
             for (BuiltinModel m : models) {
                 out.println(m.name() + ": " + store.resolve(m));
