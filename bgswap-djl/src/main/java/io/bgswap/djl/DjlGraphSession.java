@@ -12,11 +12,11 @@ import io.bgswap.graph.Tensor;
 import io.bgswap.graph.ValueInfo;
 import io.bgswap.model.ModelDescriptor;
 import io.bgswap.spi.InferenceSession;
+import io.bgswap.spi.SessionGuard;
 import io.bgswap.spi.SessionOptions;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A model graph on DJL's PyTorch engine. The weights are NDArrays created once, on the session's
@@ -33,8 +33,7 @@ final class DjlGraphSession implements InferenceSession {
     private final ModelDescriptor descriptor;
     private final Device device;
     private final Shape inputShape;
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final SessionGuard guard = new SessionGuard("DJL session");
 
     private DjlGraphSession(NDManager manager, GraphExecutor executor, ModelDescriptor descriptor, Device device, Shape inputShape) {
         this.manager = manager;
@@ -111,11 +110,7 @@ final class DjlGraphSession implements InferenceSession {
 
     @Override
     public void run(FloatBuffer input, FloatBuffer output) {
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new BgSwapException(ErrorCode.CLOSED, "DJL session is closed");
-            }
+        try (SessionGuard.Use running = guard.enter()) {
             try (NDManager run = manager.newSubManager()) {
                 NDArray in = run.create(DjlIo.slice(input, descriptor.inputSize()), inputShape);
                 NDArray out = executor.run(run, new NDArray[] {in}, descriptor.outputName());
@@ -125,23 +120,14 @@ final class DjlGraphSession implements InferenceSession {
             } catch (RuntimeException e) {
                 throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "DJL failed: " + e.getMessage(), e);
             }
-        } finally {
-            lifecycle.readLock().unlock();
         }
     }
 
     @Override
     public void close() {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        guard.close(() -> {
             executor.close();
             manager.close();
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        });
     }
 }

@@ -15,12 +15,12 @@ import io.bgswap.ErrorCode;
 import io.bgswap.model.ModelDescriptor;
 import io.bgswap.model.ModelSource;
 import io.bgswap.spi.InferenceSession;
+import io.bgswap.spi.SessionGuard;
 import io.bgswap.spi.SessionOptions;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A user's TorchScript model on DJL's PyTorch engine. The module gets one input tensor shaped as
@@ -39,8 +39,7 @@ final class DjlTorchScriptSession implements InferenceSession {
     private final ModelDescriptor descriptor;
     private final Device device;
     private final Shape inputShape;
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final SessionGuard guard = new SessionGuard("DJL TorchScript session");
 
     private DjlTorchScriptSession(Model model, ModelDescriptor descriptor, Device device) {
         this.model = model;
@@ -85,11 +84,7 @@ final class DjlTorchScriptSession implements InferenceSession {
 
     @Override
     public void run(FloatBuffer input, FloatBuffer output) {
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new BgSwapException(ErrorCode.CLOSED, "DJL TorchScript session is closed");
-            }
+        try (SessionGuard.Use running = guard.enter()) {
             try (NDManager run = manager.newSubManager()) {
                 NDArray in = run.create(DjlIo.slice(input, descriptor.inputSize()), inputShape);
                 Block block = model.getBlock();
@@ -101,8 +96,6 @@ final class DjlTorchScriptSession implements InferenceSession {
                 throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "TorchScript model " + model.getName() + " failed: "
                         + e.getMessage(), e);
             }
-        } finally {
-            lifecycle.readLock().unlock();
         }
     }
 
@@ -128,15 +121,6 @@ final class DjlTorchScriptSession implements InferenceSession {
 
     @Override
     public void close() {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            model.close();
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        guard.close(model::close);
     }
 }

@@ -17,6 +17,7 @@ import io.bgswap.ErrorCode;
 import io.bgswap.model.ModelDescriptor;
 import io.bgswap.model.ModelSource;
 import io.bgswap.spi.InferenceSession;
+import io.bgswap.spi.SessionGuard;
 import io.bgswap.spi.SessionOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * An ONNX Runtime session. {@link #run} is safe from several threads (ONNX Runtime sessions are);
@@ -41,8 +41,7 @@ final class OnnxSession implements InferenceSession {
     private final Device device;
     private final long[] inputShape;
     private final long[] outputShape;
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final SessionGuard guard = new SessionGuard("ONNX Runtime session");
 
     private OnnxSession(OrtEnvironment env, OrtSession session, ModelDescriptor descriptor, Device device, long[] outputShape) {
         this.env = env;
@@ -206,11 +205,7 @@ final class OnnxSession implements InferenceSession {
 
     @Override
     public void run(FloatBuffer input, FloatBuffer output) {
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new BgSwapException(ErrorCode.CLOSED, "ONNX Runtime session is closed");
-            }
+        try (SessionGuard.Use running = guard.enter()) {
             FloatBuffer in = input.duplicate();
             in.position(0).limit(descriptor.inputSize());
             try (OnnxTensor tensor = OnnxTensor.createTensor(env, in, inputShape)) {
@@ -238,24 +233,17 @@ final class OnnxSession implements InferenceSession {
             }
         } catch (OrtException e) {
             throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "ONNX Runtime failed: " + e.getMessage(), e);
-        } finally {
-            lifecycle.readLock().unlock();
         }
     }
 
     @Override
     public void close() {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
+        guard.close(() -> {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                LOG.warn("Closing ONNX Runtime session failed: {}", e.getMessage());
             }
-            closed = true;
-            session.close();
-        } catch (OrtException e) {
-            LOG.warn("Closing ONNX Runtime session failed: {}", e.getMessage());
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        });
     }
 }

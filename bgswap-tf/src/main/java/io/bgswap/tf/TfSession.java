@@ -8,6 +8,7 @@ import io.bgswap.graph.ValueInfo;
 import io.bgswap.model.ModelDescriptor;
 import io.bgswap.model.ModelSource;
 import io.bgswap.spi.InferenceSession;
+import io.bgswap.spi.SessionGuard;
 import io.bgswap.spi.SessionOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,6 @@ import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A TensorFlow session for one model: either a graph built from the engine-neutral graph, or a
@@ -53,8 +53,7 @@ final class TfSession implements InferenceSession {
     private final Fetch fetch;
     private final Shape inputShape;
     private final ConcurrentLinkedDeque<TFloat32> inputs = new ConcurrentLinkedDeque<>();
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final SessionGuard guard;
 
     /** Either an operand of our own graph or a "name:index" tensor name of a SavedModel's graph. */
     private record Feed(Operand<TFloat32> operand, String tensorName) {
@@ -66,6 +65,7 @@ final class TfSession implements InferenceSession {
     private TfSession(String name, ModelDescriptor descriptor, Device device, org.tensorflow.Graph graph,
                       SavedModelBundle bundle, Session session, Feed feed, Fetch fetch) {
         this.name = name;
+        this.guard = new SessionGuard("TensorFlow session for " + name);
         this.descriptor = descriptor;
         this.device = device;
         this.graph = graph;
@@ -213,11 +213,7 @@ final class TfSession implements InferenceSession {
             throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "Buffers too small for " + name + ": input needs "
                     + inSize + " values (has " + input.capacity() + "), output " + outSize + " (has " + output.capacity() + ")");
         }
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new BgSwapException(ErrorCode.CLOSED, "TensorFlow session for " + name + " is closed");
-            }
+        try (SessionGuard.Use running = guard.enter()) {
             TFloat32 in = inputs.pollFirst();
             if (in == null) {
                 in = TFloat32.tensorOf(inputShape);
@@ -247,34 +243,27 @@ final class TfSession implements InferenceSession {
             throw e;
         } catch (RuntimeException e) {
             throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "TensorFlow failed on " + name + ": " + e.getMessage(), e);
-        } finally {
-            lifecycle.readLock().unlock();
         }
     }
 
     @Override
     public void close() {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
+        guard.close(() -> {
+            try {
+                TFloat32 t;
+                while ((t = inputs.pollFirst()) != null) {
+                    t.close();
+                }
+                if (bundle != null) {
+                    bundle.close();
+                } else {
+                    session.close();
+                    graph.close();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the TensorFlow session for {} failed: {}", name, e.getMessage());
             }
-            closed = true;
-            TFloat32 t;
-            while ((t = inputs.pollFirst()) != null) {
-                t.close();
-            }
-            if (bundle != null) {
-                bundle.close();
-            } else {
-                session.close();
-                graph.close();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Closing the TensorFlow session for {} failed: {}", name, e.getMessage());
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        });
     }
 
     /** @return the TensorFlow session (for exporting the built graph) */
