@@ -60,8 +60,10 @@ class DecontaminationIT {
         report.append(String.format("%-12s %8s %12.4f %14.4f  (with the reference matte: %.4f)%n", "mean", "", withoutSum / n,
                 withSum / n, withRefSum / n));
         System.out.print(report);
-        assertThat(withSum / n).isLessThan(withoutSum / n);
-        assertThat(withRefSum / n).isLessThan(withoutSum / n);
+        // With an exact matte the estimate must remove most of the old background's colour. With the
+        // predicted matte it does not help on average (wrong alpha, wrong colours): printed above,
+        // and the reason the compositor leaves it off by default.
+        assertThat(withRefSum / n).isLessThan(0.5 * withoutSum / n);
     }
 
     private static ArgbImage composite(ArgbImage fg, FloatImage alpha, int rgb) {

@@ -70,8 +70,8 @@ final class ReplaceCommand implements Callable<Integer> {
             description = "Matting mode: closed-form (stills, best edges) or guided (fast, video); default: the highest-ranked, closed-form")
     String matter;
 
-    @Option(names = "--decontaminate", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Estimate the person's own colour in semi-transparent pixels (--no-decontaminate to keep the photo's); default: on")
+    @Option(names = "--decontaminate", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Estimate the person's own colour in semi-transparent pixels instead of keeping the photo's; default: off")
     boolean decontaminate;
 
     @Option(names = "--harmonize", paramLabel = "S", defaultValue = "0",
