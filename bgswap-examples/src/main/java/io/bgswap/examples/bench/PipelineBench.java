@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp bgswap-examples/target/bgswap.jar io.bgswap.examples.bench.PipelineBench \
- *     [--model isnet-medium] [--backend onnx] [--rounds 2] [--images ../shared/eval/image]
+ *     [--model isnet-medium] [--backend onnx] [--matter closed-form|guided] [--rounds 2] [--images ../shared/eval/image]
  * </pre>
  */
 public final class PipelineBench {
@@ -45,12 +45,14 @@ public final class PipelineBench {
     public static void main(String[] args) throws Exception {
         String model = "isnet-medium";
         String backend = null;
+        String matterName = null;
         int rounds = 2;
         Path images = Path.of("../shared/eval/image");
         for (int i = 0; i < args.length - 1; i += 2) {
             switch (args[i]) {
                 case "--model": model = args[i + 1]; break;
                 case "--backend": backend = args[i + 1]; break;
+                case "--matter": matterName = args[i + 1]; break;
                 case "--rounds": rounds = Integer.parseInt(args[i + 1]); break;
                 case "--images": images = Path.of(args[i + 1]); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
@@ -61,15 +63,15 @@ public final class PipelineBench {
             files = s.filter(p -> p.toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList();
         }
         ModelSource source = ModelStore.defaultStore().source(model);
-        Matter matter = Providers.matter(null).create();
+        Matter matter = Providers.matter(matterName).create();
         Compositor compositor = Providers.compositor(null).create();
         Background background = Background.color(0x2A6F97);
         try (InferenceSession session = Providers.backend(backend, source.format())
                 .open(source, new SessionOptions(Device.AUTO, 0))) {
             FloatBuffer input = ByteBuffer.allocateDirect(source.descriptor().inputSize() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
             FloatBuffer output = ByteBuffer.allocateDirect(source.descriptor().outputSize() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            System.out.printf("%s on %s (%s), %d images x %d rounds after one warm-up image%n",
-                    model, session.backend(), session.device(), files.size(), rounds);
+            System.out.printf("%s on %s (%s), matter %s, %d images x %d rounds after one warm-up image%n",
+                    model, session.backend(), session.device(), matter.getClass().getSimpleName(), files.size(), rounds);
             long[] t = new long[7];
             String[] names = {"decode", "preprocess", "session", "postprocess", "matte", "composite", "encode"};
             for (int round = -1; round < rounds; round++) {
