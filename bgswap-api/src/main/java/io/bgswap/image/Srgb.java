@@ -54,6 +54,11 @@ public final class Srgb {
         int r = (argb >> 16) & 0xFF;
         int g = (argb >> 8) & 0xFF;
         int b = argb & 0xFF;
-        return (0.2126f * r + 0.7152f * g + 0.0722f * b) / 255f;
+        return LUMA_R * r + LUMA_G * g + LUMA_B * b;
     }
+
+    // Rec. 709 weights already divided by 255: a multiply per channel, no division per pixel.
+    private static final float LUMA_R = 0.2126f / 255f;
+    private static final float LUMA_G = 0.7152f / 255f;
+    private static final float LUMA_B = 0.0722f / 255f;
 }

@@ -89,11 +89,15 @@ public final class GuidedFilterMatter implements Matter {
         int fx = ws.fx;
         int fy = ws.fy;
         java.util.Arrays.fill(bl, 0f);
+        float[] luma = ws.luma;
+        for (int i = 0; i < luma.length; i++) {
+            luma[i] = Srgb.luma(px[i]);
+        }
         for (int y = 0; y < bh * fy; y++) {
             int row = y * w;
             int brow = (y / fy) * bw;
             for (int x = 0; x < bw * fx; x++) {
-                bl[brow + ws.blockOfColumn[x]] += Srgb.luma(px[row + x]);
+                bl[brow + ws.blockOfColumn[x]] += luma[row + x];
             }
         }
         float norm = 1f / (fx * fy);
@@ -135,7 +139,7 @@ public final class GuidedFilterMatter implements Matter {
                 float wx = xw[x];
                 float a = rowA[x0] + (rowA[x1] - rowA[x0]) * wx;
                 float b = rowB[x0] + (rowB[x1] - rowB[x0]) * wx;
-                o[row + x] = clamp(a * Srgb.luma(px[row + x]) + b);
+                o[row + x] = clamp(a * luma[row + x] + b);
             }
         }
     }
@@ -176,6 +180,8 @@ public final class GuidedFilterMatter implements Matter {
         final Resize.Axis ay;
         final float[] rowA;
         final float[] rowB;
+        /** Luma of every pixel, computed once per frame for both full-resolution passes. */
+        final float[] luma;
 
         Workspace(int w, int h, int ww, int wh) {
             width = w;
@@ -194,6 +200,7 @@ public final class GuidedFilterMatter implements Matter {
             ay = Resize.Axis.of(wh, h);
             rowA = new float[ww];
             rowB = new float[ww];
+            luma = new float[w * h];
         }
     }
 }
