@@ -11,7 +11,8 @@ import java.nio.file.Path;
 
 /**
  * Writes a tiny but real ONNX model, protobuf byte by byte: input {@code input} float
- * [1,3,H,W], output {@code output} [1,1,H,W] = sigmoid(mean over the colour channels). It loads in
+ * [1,3,H,W], output {@code output} [1,1,H,W] = sigmoid(mean over the colour channels), the mean
+ * taken by a 1x1 convolution with weights 1/3 (an operator every backend's graph runs). It loads in
  * milliseconds, so tests can open, run and close sessions thousands of times; its output can be
  * checked by hand. Thread-safe: the class holds no state.
  */
@@ -45,14 +46,20 @@ public final class TinyOnnxModel {
     /** @return the model file's bytes */
     public static byte[] bytes(int height, int width) {
         Proto node = new Proto()
-                .string(1, "input").string(2, "mean").string(3, "reduce").string(4, "ReduceMean")
-                .message(5, new Proto().string(1, "axes").packedInts(8, 1).varint(20, 7))
-                .message(5, new Proto().string(1, "keepdims").varint(3, 1).varint(20, 2));
+                .string(1, "input").string(1, "third").string(2, "mean").string(3, "average").string(4, "Conv")
+                .message(5, new Proto().string(1, "kernel_shape").packedInts(8, 1, 1).varint(20, 7));
+        java.nio.ByteBuffer weights = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int c = 0; c < 3; c++) {
+            weights.putFloat(1f / 3f);
+        }
+        Proto third = new Proto().packedInts(1, 1, 3, 1, 1).varint(2, 1).string(8, "third")
+                .bytes(9, weights.array());
         Proto sigmoid = new Proto().string(1, "mean").string(2, "output").string(3, "squash").string(4, "Sigmoid");
         Proto graph = new Proto()
                 .message(1, node)
                 .message(1, sigmoid)
                 .string(2, "tiny")
+                .message(5, third)
                 .message(11, valueInfo("input", 1, 3, height, width))
                 .message(12, valueInfo("output", 1, 1, height, width));
         Proto model = new Proto()
@@ -99,7 +106,7 @@ public final class TinyOnnxModel {
             return bytes(field, p.toByteArray());
         }
 
-        private Proto bytes(int field, byte[] value) {
+        Proto bytes(int field, byte[] value) {
             tag(field, 2);
             raw(value.length);
             out.write(value, 0, value.length);
