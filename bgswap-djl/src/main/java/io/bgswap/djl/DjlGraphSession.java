@@ -33,6 +33,7 @@ final class DjlGraphSession implements InferenceSession {
     private final ModelDescriptor descriptor;
     private final Device device;
     private final Shape inputShape;
+    private final DjlIo io;
     private final SessionGuard guard = new SessionGuard("DJL session");
 
     private DjlGraphSession(NDManager manager, GraphExecutor executor, ModelDescriptor descriptor, Device device, Shape inputShape) {
@@ -41,6 +42,7 @@ final class DjlGraphSession implements InferenceSession {
         this.descriptor = descriptor;
         this.device = device;
         this.inputShape = inputShape;
+        this.io = new DjlIo(descriptor.inputSize());
     }
 
     /**
@@ -111,14 +113,17 @@ final class DjlGraphSession implements InferenceSession {
     @Override
     public void run(FloatBuffer input, FloatBuffer output) {
         try (SessionGuard.Use running = guard.enter()) {
+            java.nio.ByteBuffer[] held = new java.nio.ByteBuffer[1];
             try (NDManager run = manager.newSubManager()) {
-                NDArray in = run.create(DjlIo.slice(input, descriptor.inputSize()), inputShape);
+                NDArray in = io.input(run, input, inputShape, held);
                 NDArray out = executor.run(run, new NDArray[] {in}, descriptor.outputName());
                 DjlIo.copyOut(out, output, descriptor.outputSize());
             } catch (BgSwapException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "DJL failed: " + e.getMessage(), e);
+            } finally {
+                io.release(held[0]);
             }
         }
     }

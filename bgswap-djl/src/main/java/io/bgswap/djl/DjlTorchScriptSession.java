@@ -39,6 +39,7 @@ final class DjlTorchScriptSession implements InferenceSession {
     private final ModelDescriptor descriptor;
     private final Device device;
     private final Shape inputShape;
+    private final DjlIo io;
     private final SessionGuard guard = new SessionGuard("DJL TorchScript session");
 
     private DjlTorchScriptSession(Model model, ModelDescriptor descriptor, Device device) {
@@ -47,6 +48,7 @@ final class DjlTorchScriptSession implements InferenceSession {
         this.descriptor = descriptor;
         this.device = device;
         this.inputShape = new Shape(descriptor.inputShape());
+        this.io = new DjlIo(descriptor.inputSize());
     }
 
     static DjlTorchScriptSession open(ModelSource source, SessionOptions options) {
@@ -85,8 +87,9 @@ final class DjlTorchScriptSession implements InferenceSession {
     @Override
     public void run(FloatBuffer input, FloatBuffer output) {
         try (SessionGuard.Use running = guard.enter()) {
+            java.nio.ByteBuffer[] held = new java.nio.ByteBuffer[1];
             try (NDManager run = manager.newSubManager()) {
-                NDArray in = run.create(DjlIo.slice(input, descriptor.inputSize()), inputShape);
+                NDArray in = io.input(run, input, inputShape, held);
                 Block block = model.getBlock();
                 NDList outs = block.forward(new ParameterStore(run, false), new NDList(in), false);
                 DjlIo.copyOut(pick(outs), output, descriptor.outputSize());
@@ -95,6 +98,8 @@ final class DjlTorchScriptSession implements InferenceSession {
             } catch (RuntimeException e) {
                 throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "TorchScript model " + model.getName() + " failed: "
                         + e.getMessage(), e);
+            } finally {
+                io.release(held[0]);
             }
         }
     }
