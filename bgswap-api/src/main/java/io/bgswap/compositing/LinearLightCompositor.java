@@ -216,17 +216,7 @@ public final class LinearLightCompositor implements Compositor {
      * @return an image of exactly that size
      */
     public static ArgbImage cover(ArgbImage back, int width, int height) {
-        double scale = Math.max((double) width / back.width(), (double) height / back.height());
-        int sw = Math.max(width, (int) Math.ceil(back.width() * scale));
-        int sh = Math.max(height, (int) Math.ceil(back.height() * scale));
-        ArgbImage scaled = sw == back.width() && sh == back.height() ? back : Resize.bilinear(back, sw, sh);
-        int ox = (sw - width) / 2;
-        int oy = (sh - height) / 2;
-        int[] out = new int[width * height];
-        for (int y = 0; y < height; y++) {
-            System.arraycopy(scaled.pixels(), (y + oy) * sw + ox, out, y * width, width);
-        }
-        return new ArgbImage(width, height, out);
+        return cover(back, ArgbImage.create(width, height));
     }
 
     /**
@@ -249,36 +239,7 @@ public final class LinearLightCompositor implements Compositor {
         int sh = Math.max(height, (int) Math.ceil(back.height() * scale));
         int ox = (sw - width) / 2;
         int oy = (sh - height) / 2;
-        Resize.Axis ax = Resize.Axis.of(back.width(), sw);
-        Resize.Axis ay = Resize.Axis.of(back.height(), sh);
-        int[] s = back.pixels();
-        int[] d = dst.pixels();
-        int bw = back.width();
-        for (int y = 0; y < height; y++) {
-            int r0 = ay.lo()[y + oy] * bw;
-            int r1 = ay.hi()[y + oy] * bw;
-            float wy = ay.weight()[y + oy];
-            for (int x = 0; x < width; x++) {
-                int xs = x + ox;
-                int p00 = s[r0 + ax.lo()[xs]];
-                int p01 = s[r0 + ax.hi()[xs]];
-                int p10 = s[r1 + ax.lo()[xs]];
-                int p11 = s[r1 + ax.hi()[xs]];
-                float wx = ax.weight()[xs];
-                int v = 0;
-                for (int shift = 0; shift <= 24; shift += 8) {
-                    float a = (p00 >>> shift) & 0xFF;
-                    float b = (p01 >>> shift) & 0xFF;
-                    float c = (p10 >>> shift) & 0xFF;
-                    float e = (p11 >>> shift) & 0xFF;
-                    float top = a + (b - a) * wx;
-                    float bottom = c + (e - c) * wx;
-                    v |= (Math.round(top + (bottom - top) * wy) & 0xFF) << shift;
-                }
-                d[y * width + x] = v;
-            }
-        }
-        return dst;
+        return Resize.bilinearWindow(back, sw, sh, ox, oy, dst);
     }
 
     /**

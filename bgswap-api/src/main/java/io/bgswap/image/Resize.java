@@ -127,23 +127,46 @@ public final class Resize {
      * @return {@code dst}
      */
     public static ArgbImage bilinear(ArgbImage src, ArgbImage dst) {
+        return bilinearWindow(src, dst.width(), dst.height(), 0, 0, dst);
+    }
+
+    /**
+     * Resamples the source as if it were resized to {@code scaledWidth x scaledHeight} and copies
+     * the window of {@code dst}'s size starting at {@code (offsetX, offsetY)} of that resized image,
+     * without materialising it (used to scale a background to cover a frame and crop it).
+     *
+     * @param src          the source
+     * @param scaledWidth  width of the virtual resized image
+     * @param scaledHeight height of the virtual resized image
+     * @param offsetX      left edge of the window in the resized image
+     * @param offsetY      top edge of the window in the resized image
+     * @param dst          receives the window (may not be {@code src})
+     * @return {@code dst}
+     */
+    public static ArgbImage bilinearWindow(ArgbImage src, int scaledWidth, int scaledHeight, int offsetX, int offsetY,
+                                           ArgbImage dst) {
         int width = dst.width();
         int height = dst.height();
-        Axis ax = Axis.of(src.width(), width);
-        Axis ay = Axis.of(src.height(), height);
+        if (offsetX < 0 || offsetY < 0 || offsetX + width > scaledWidth || offsetY + height > scaledHeight) {
+            throw new IllegalArgumentException("window " + width + "x" + height + "+" + offsetX + "+" + offsetY
+                    + " lies outside " + scaledWidth + "x" + scaledHeight);
+        }
+        Axis ax = Axis.of(src.width(), scaledWidth);
+        Axis ay = Axis.of(src.height(), scaledHeight);
         int[] s = src.pixels();
         int[] d = dst.pixels();
         int sw = src.width();
         for (int y = 0; y < height; y++) {
-            int r0 = ay.lo()[y] * sw;
-            int r1 = ay.hi()[y] * sw;
-            float wy = ay.weight()[y];
+            int r0 = ay.lo()[y + offsetY] * sw;
+            int r1 = ay.hi()[y + offsetY] * sw;
+            float wy = ay.weight()[y + offsetY];
             for (int x = 0; x < width; x++) {
-                int p00 = s[r0 + ax.lo()[x]];
-                int p01 = s[r0 + ax.hi()[x]];
-                int p10 = s[r1 + ax.lo()[x]];
-                int p11 = s[r1 + ax.hi()[x]];
-                float wx = ax.weight()[x];
+                int xs = x + offsetX;
+                int p00 = s[r0 + ax.lo()[xs]];
+                int p01 = s[r0 + ax.hi()[xs]];
+                int p10 = s[r1 + ax.lo()[xs]];
+                int p11 = s[r1 + ax.hi()[xs]];
+                float wx = ax.weight()[xs];
                 int out = 0;
                 for (int shift = 0; shift <= 24; shift += 8) {
                     float a = (p00 >>> shift) & 0xFF;
