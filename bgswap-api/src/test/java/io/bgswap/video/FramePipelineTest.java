@@ -2,12 +2,11 @@ package io.bgswap.video;
 
 import io.bgswap.Background;
 import io.bgswap.BgSwapException;
-import io.bgswap.Device;
-import io.bgswap.Segmenter;
 import io.bgswap.compositing.LinearLightCompositor;
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
 import io.bgswap.matting.GuidedFilterMatter;
+import io.bgswap.testing.TestSegmenter;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -24,7 +23,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FramePipelineTest {
     /** Person = red pixels, at 64x64 like a small model. */
-    static final class RedKey implements Segmenter {
+    static final class RedKey extends TestSegmenter {
+        RedKey() {
+            super("red-key");
+        }
+
         final AtomicInteger calls = new AtomicInteger();
         volatile RuntimeException failAt;
         volatile int failIndex = -1;
@@ -48,24 +51,9 @@ class FramePipelineTest {
             return out;
         }
 
-        @Override
-        public String modelName() {
-            return "red-key";
-        }
 
-        @Override
-        public String backend() {
-            return "test";
-        }
 
-        @Override
-        public Device device() {
-            return Device.CPU;
-        }
 
-        @Override
-        public void close() {
-        }
     }
 
     static ArgbImage frame(int w, int h, int squareX) {

@@ -1,11 +1,10 @@
 package io.bgswap.ffmpeg;
 
 import io.bgswap.Background;
-import io.bgswap.Device;
-import io.bgswap.Segmenter;
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
 import io.bgswap.video.FramePipeline;
+import io.bgswap.testing.TestSegmenter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +19,11 @@ class VideoFilesTest {
     Path dir;
 
     /** Person = green pixels, found by colour (a real, if simple, segmentation of the test clip). */
-    static final class GreenKey implements Segmenter {
+    static final class GreenKey extends TestSegmenter {
+        GreenKey() {
+            super("green-key");
+        }
+
         @Override
         public FloatImage segment(ArgbImage image) {
             FloatImage out = FloatImage.create(image.width(), image.height());
@@ -33,24 +36,9 @@ class VideoFilesTest {
             return out;
         }
 
-        @Override
-        public String modelName() {
-            return "green-key";
-        }
 
-        @Override
-        public String backend() {
-            return "test";
-        }
 
-        @Override
-        public Device device() {
-            return Device.CPU;
-        }
 
-        @Override
-        public void close() {
-        }
     }
 
     @Test
