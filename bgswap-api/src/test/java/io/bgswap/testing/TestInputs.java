@@ -14,8 +14,18 @@ public final class TestInputs {
     private TestInputs() {
     }
 
-    /** A real portrait when the evaluation set is present, else a synthetic figure on a gradient. */
+    /**
+     * A real portrait: the project's bundled sample ({@code samples/portrait.jpg}, the same photo as
+     * the evaluation set's p_22fc0130), found from the working directory upwards, else the
+     * evaluation set's copy, else a synthetic figure on a gradient.
+     */
     public static ArgbImage testImage() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path sample = d.resolve("samples").resolve("portrait.jpg");
+            if (Files.isRegularFile(sample)) {
+                return ImageFiles.read(sample);
+            }
+        }
         String dir = System.getProperty("bgswap.eval.dir");
         if (dir != null) {
             Path p = Path.of(dir, "image", "p_22fc0130.jpg");
