@@ -113,18 +113,8 @@ final class DjlGraphSession implements InferenceSession {
     @Override
     public void run(FloatBuffer input, FloatBuffer output) {
         try (SessionGuard.Use running = guard.enter()) {
-            java.nio.ByteBuffer[] held = new java.nio.ByteBuffer[1];
-            try (NDManager run = manager.newSubManager()) {
-                NDArray in = io.input(run, input, inputShape, held);
-                NDArray out = executor.run(run, new NDArray[] {in}, descriptor.outputName());
-                DjlIo.copyOut(out, output, descriptor.outputSize());
-            } catch (BgSwapException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "DJL failed: " + e.getMessage(), e);
-            } finally {
-                io.release(held[0]);
-            }
+            io.run(manager, input, inputShape, output, descriptor.outputSize(),
+                    (run, in) -> executor.run(run, new NDArray[] {in}, descriptor.outputName()), "DJL");
         }
     }
 

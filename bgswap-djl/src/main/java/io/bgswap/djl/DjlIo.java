@@ -22,31 +22,47 @@ final class DjlIo {
         this.size = size;
     }
 
+    /** One forward pass on arrays owned by the run's manager. */
+    @FunctionalInterface
+    interface Forward {
+        /**
+         * @param run   the run's manager; every array made here is freed with it
+         * @param input the input array
+         * @return the output array
+         */
+        NDArray apply(ai.djl.ndarray.NDManager run, NDArray input);
+    }
+
     /**
-     * Copies the caller's input into a pooled native buffer and wraps it as an array of {@code run}.
-     * Give the buffer back with {@link #release} once {@code run} is closed.
+     * Runs once: copies the caller's input into a pooled native buffer, wraps it as an array of a
+     * sub-manager of {@code session}, calls {@code forward}, copies the result into
+     * {@code output}, then frees the run's arrays and gives the buffer back.
      *
-     * @param run   the run's manager
-     * @param input the caller's buffer
-     * @param shape the input shape
-     * @param held  receives the pooled buffer (element 0)
-     * @return the input array
+     * @param session    the session's manager
+     * @param input      the caller's input
+     * @param shape      the input shape
+     * @param output     the caller's output buffer
+     * @param outputSize values expected in the output
+     * @param forward    the model
+     * @param what       names the model in error messages
      */
-    NDArray input(ai.djl.ndarray.NDManager run, FloatBuffer input, ai.djl.ndarray.types.Shape shape, java.nio.ByteBuffer[] held) {
+    void run(ai.djl.ndarray.NDManager session, FloatBuffer input, ai.djl.ndarray.types.Shape shape, FloatBuffer output,
+             int outputSize, Forward forward, String what) {
         java.nio.ByteBuffer bytes = pool.poll();
         if (bytes == null) {
             bytes = java.nio.ByteBuffer.allocateDirect(size * Float.BYTES).order(java.nio.ByteOrder.nativeOrder());
         }
-        held[0] = bytes;
-        bytes.clear();
-        bytes.asFloatBuffer().put(slice(input, size));
-        return run.create(bytes, shape, ai.djl.ndarray.types.DataType.FLOAT32);
-    }
-
-    /** @param bytes a buffer from {@link #input}, no longer referenced by any array */
-    void release(java.nio.ByteBuffer bytes) {
-        if (bytes != null) {
-            pool.offer(bytes);
+        try (ai.djl.ndarray.NDManager run = session.newSubManager()) {
+            bytes.clear();
+            bytes.asFloatBuffer().put(slice(input, size));
+            NDArray in = run.create(bytes, shape, ai.djl.ndarray.types.DataType.FLOAT32);
+            copyOut(forward.apply(run, in), output, outputSize);
+        } catch (BgSwapException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new BgSwapException(ErrorCode.INFERENCE_FAILED, what + " failed: " + e.getMessage(), e);
+        } finally {
+            pool.offer(bytes); // the run's arrays, which referenced it, are freed by now
         }
     }
 

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.bgswap.BgSwapException;
 import io.bgswap.Device;
@@ -87,20 +86,9 @@ final class DjlTorchScriptSession implements InferenceSession {
     @Override
     public void run(FloatBuffer input, FloatBuffer output) {
         try (SessionGuard.Use running = guard.enter()) {
-            java.nio.ByteBuffer[] held = new java.nio.ByteBuffer[1];
-            try (NDManager run = manager.newSubManager()) {
-                NDArray in = io.input(run, input, inputShape, held);
-                Block block = model.getBlock();
-                NDList outs = block.forward(new ParameterStore(run, false), new NDList(in), false);
-                DjlIo.copyOut(pick(outs), output, descriptor.outputSize());
-            } catch (BgSwapException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "TorchScript model " + model.getName() + " failed: "
-                        + e.getMessage(), e);
-            } finally {
-                io.release(held[0]);
-            }
+            io.run(manager, input, inputShape, output, descriptor.outputSize(),
+                    (run, in) -> pick(model.getBlock().forward(new ParameterStore(run, false), new NDList(in), false)),
+                    "TorchScript model " + model.getName());
         }
     }
 
