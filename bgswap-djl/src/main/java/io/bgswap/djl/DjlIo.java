@@ -88,9 +88,13 @@ final class DjlIo {
      */
     static void copyOut(NDArray out, FloatBuffer output, int size) {
         NDArray host = out.getDevice().isGpu() ? out.toDevice(ai.djl.Device.cpu(), false) : out;
-        float[] values = host.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-        if (values.length != size) {
-            throw new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "Model output has " + values.length
+        // A direct view of the tensor's memory where PyTorch allows one: copying through a Java
+        // array per run made the heap, and with it resident memory, grow by ~150 MiB over
+        // 3,000 small inferences before the collector settled on a size.
+        FloatBuffer values = host.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toByteBuffer(true)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        if (values.remaining() != size) {
+            throw new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "Model output has " + values.remaining()
                     + " values, expected " + size);
         }
         if (output.capacity() < size) {

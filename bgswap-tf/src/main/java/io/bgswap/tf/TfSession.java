@@ -20,7 +20,6 @@ import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
@@ -36,7 +35,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * caller's input into a reused native input tensor and the result into the caller's buffer.
  *
  * <p>Thread-safe: TensorFlow sessions accept concurrent runs, and each concurrent caller takes
- * its own input tensor from a pool (so the pool grows to the number of threads that ever ran at
+ * its own input tensor and copy arrays from a pool (so the pool grows to the number of threads that ever ran at
  * once). {@link #close()} waits for runs in flight, frees the tensors, the session and the graph,
  * and is idempotent; later runs fail with {@link ErrorCode#CLOSED}.
  */
@@ -52,7 +51,7 @@ final class TfSession implements InferenceSession {
     private final Feed feed;
     private final Fetch fetch;
     private final Shape inputShape;
-    private final ConcurrentLinkedDeque<TFloat32> inputs = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Slot> slots = new ConcurrentLinkedDeque<>();
     private final SessionGuard guard;
 
     /** Either an operand of our own graph or a "name:index" tensor name of a SavedModel's graph. */
@@ -60,6 +59,16 @@ final class TfSession implements InferenceSession {
     }
 
     private record Fetch(Operand<TFloat32> operand, String tensorName) {
+    }
+
+    /**
+     * What one caller uses during a run: the native input tensor and two Java arrays that the
+     * caller's buffers pass through. TensorFlow's buffers copy to and from Java arrays in bulk but
+     * value by value, boxing each one, to and from NIO buffers; the arrays keep a run free of
+     * garbage (which otherwise grew the heap, and resident memory, by ~90 MiB over 10,000 small
+     * inferences) and of the boxing's cost.
+     */
+    private record Slot(TFloat32 input, float[] in, float[] out) {
     }
 
     private TfSession(String name, ModelDescriptor descriptor, Device device, org.tensorflow.Graph graph,
@@ -214,16 +223,18 @@ final class TfSession implements InferenceSession {
                     + inSize + " values (has " + input.capacity() + "), output " + outSize + " (has " + output.capacity() + ")");
         }
         try (SessionGuard.Use running = guard.enter()) {
-            TFloat32 in = inputs.pollFirst();
-            if (in == null) {
-                in = TFloat32.tensorOf(inputShape);
+            Slot slot = slots.pollFirst();
+            if (slot == null) {
+                slot = new Slot(TFloat32.tensorOf(inputShape), new float[inSize], new float[outSize]);
             }
             try {
                 FloatBuffer src = input.duplicate();
                 src.position(0).limit(inSize);
-                in.copyFrom(DataBuffers.of(src.slice()));
+                src.get(slot.in());
+                slot.input().copyFrom(DataBuffers.of(slot.in(), true, false));
                 Session.Runner runner = session.runner();
-                runner = feed.operand() != null ? runner.feed(feed.operand(), in) : runner.feed(feed.tensorName(), in);
+                runner = feed.operand() != null ? runner.feed(feed.operand(), slot.input())
+                        : runner.feed(feed.tensorName(), slot.input());
                 runner = fetch.operand() != null ? runner.fetch(fetch.operand()) : runner.fetch(fetch.tensorName());
                 try (Result result = runner.run()) {
                     Tensor t = result.get(0);
@@ -231,13 +242,13 @@ final class TfSession implements InferenceSession {
                         throw new BgSwapException(ErrorCode.UNSUPPORTED_MODEL, "Model " + name + " returned " + t.dataType()
                                 + " " + t.shape() + ", expected " + outSize + " float values");
                     }
+                    values.copyTo(DataBuffers.of(slot.out(), false, false));
                     FloatBuffer dst = output.duplicate();
-                    dst.position(0).limit(outSize);
-                    FloatDataBuffer target = DataBuffers.of(dst.slice());
-                    values.copyTo(target);
+                    dst.position(0);
+                    dst.put(slot.out());
                 }
             } finally {
-                inputs.addFirst(in);
+                slots.addFirst(slot);
             }
         } catch (BgSwapException e) {
             throw e;
@@ -250,9 +261,9 @@ final class TfSession implements InferenceSession {
     public void close() {
         guard.close(() -> {
             try {
-                TFloat32 t;
-                while ((t = inputs.pollFirst()) != null) {
-                    t.close();
+                Slot slot;
+                while ((slot = slots.pollFirst()) != null) {
+                    slot.input().close();
                 }
                 if (bundle != null) {
                     bundle.close();
