@@ -35,27 +35,33 @@ public final class BoxFilter {
         float[] s = src.data();
         float[] d = dst.data();
         float[] tmp = scratch != null && scratch.length >= w * h ? scratch : new float[w * h];
-        // horizontal pass
+        // horizontal pass through a prefix sum per row: the running total is the only serial
+        // dependency, and the windows that the border does not clip share one reciprocal instead
+        // of a division per pixel (this pass was a third of the video pipeline's Java time)
+        double[] prefix = new double[w + 1];
+        int full = 2 * radius + 1;
+        double invFull = 1.0 / full;
+        int midStart = Math.min(radius, w);
+        int midEnd = Math.max(midStart, w - radius); // x in [midStart, midEnd): window inside the row
         for (int y = 0; y < h; y++) {
             int row = y * w;
-            double sum = 0;
-            int count = 0;
-            for (int x = 0; x <= Math.min(radius, w - 1); x++) {
-                sum += s[row + x];
-                count++;
-            }
+            double acc = 0;
             for (int x = 0; x < w; x++) {
-                tmp[row + x] = (float) (sum / count);
-                int add = x + radius + 1;
-                int remove = x - radius;
-                if (add < w) {
-                    sum += s[row + add];
-                    count++;
-                }
-                if (remove >= 0) {
-                    sum -= s[row + remove];
-                    count--;
-                }
+                acc += s[row + x];
+                prefix[x + 1] = acc;
+            }
+            for (int x = 0; x < midStart; x++) {
+                int lo = Math.max(0, x - radius);
+                int hi = Math.min(w - 1, x + radius);
+                tmp[row + x] = (float) ((prefix[hi + 1] - prefix[lo]) / (hi - lo + 1));
+            }
+            for (int x = midStart; x < midEnd; x++) {
+                tmp[row + x] = (float) ((prefix[x + radius + 1] - prefix[x - radius]) * invFull);
+            }
+            for (int x = midEnd; x < w; x++) {
+                int lo = Math.max(0, x - radius);
+                int hi = Math.min(w - 1, x + radius);
+                tmp[row + x] = (float) ((prefix[hi + 1] - prefix[lo]) / (hi - lo + 1));
             }
         }
         // vertical pass, column sums kept for a whole row at once for cache friendliness

@@ -10,15 +10,19 @@ import static org.assertj.core.api.Assertions.within;
 class BoxFilterTest {
     @Test
     void matchesBruteForceWithClippedWindows() {
+        for (int[] size : new int[][] {{13, 9}, {1, 5}, {5, 1}, {40, 3}}) {
+            check(size[0], size[1]);
+        }
+    }
+
+    private static void check(int w, int h) {
         Random rnd = new Random(7);
-        int w = 13;
-        int h = 9;
         float[] d = new float[w * h];
         for (int i = 0; i < d.length; i++) {
             d[i] = rnd.nextFloat();
         }
         FloatImage src = new FloatImage(w, h, d);
-        for (int r : new int[] {0, 1, 3, 20}) {
+        for (int r : new int[] {0, 1, 3, 6, 7, 12, 13, 19, 20, 45}) {
             FloatImage out = BoxFilter.mean(src, r);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
@@ -30,7 +34,7 @@ class BoxFilterTest {
                             n++;
                         }
                     }
-                    assertThat(out.get(x, y)).as("r=%d at %d,%d", r, x, y).isCloseTo((float) (sum / n), within(1e-5f));
+                    assertThat(out.get(x, y)).as("%dx%d r=%d at %d,%d", w, h, r, x, y).isCloseTo((float) (sum / n), within(1e-5f));
                 }
             }
         }
