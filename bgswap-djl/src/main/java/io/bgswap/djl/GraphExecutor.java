@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import io.bgswap.BgSwapException;
 import io.bgswap.ErrorCode;
+import io.bgswap.graph.BilinearTaps;
 import io.bgswap.graph.DataType;
 import io.bgswap.graph.Graph;
 import io.bgswap.graph.Node;
@@ -69,6 +70,8 @@ final class GraphExecutor implements AutoCloseable {
     private final int[][] freeAfter;
     private final int[] inputSlots;
     private final Shape[] inputShapes;
+    /** Resizes computed in ONNX Runtime's arithmetic order (see {@link BilinearTaps}). */
+    private final boolean onnxOrderResize;
 
     /** One compiled node. */
     @FunctionalInterface
@@ -83,6 +86,7 @@ final class GraphExecutor implements AutoCloseable {
     GraphExecutor(Graph graph, NDManager manager) {
         this.graph = graph;
         this.constantsManager = manager;
+        this.onnxOrderResize = BilinearTaps.neededBy(graph);
         for (ValueInfo in : graph.inputs()) {
             slot(in.name());
         }
@@ -524,6 +528,9 @@ final class GraphExecutor implements AutoCloseable {
                 || (mode == Op.CoordinateMode.PYTORCH_HALF_PIXEL && outH > 1 && outW > 1);
         Map<Integer, NDArray[]> cache = new java.util.concurrent.ConcurrentHashMap<>();
         long[] size = {outH, outW};
+        if (onnxOrderResize) {
+            return onnxOrderResize(r);
+        }
         return in -> {
             int inH = (int) in[0].getShape().get(2);
             int inW = (int) in[0].getShape().get(3);
@@ -542,6 +549,56 @@ final class GraphExecutor implements AutoCloseable {
                 return m[0].matMul(rows);
             }
         };
+    }
+
+    /**
+     * Bilinear resize with ONNX Runtime's float arithmetic: gathers of the four neighbours, weights
+     * formed as products of the per-axis weights, and the four weighted terms summed left to
+     * right, one rounding per operation (what the quantised isnet-small needs to follow ONNX
+     * Runtime; PyTorch's own kernel mixes rows first and rounds differently).
+     */
+    private Step onnxOrderResize(Op.ResizeBilinear r) {
+        Map<Integer, NDArray[]> cache = new java.util.concurrent.ConcurrentHashMap<>();
+        return in -> {
+            NDArray x = in[0];
+            int inH = (int) x.getShape().get(2);
+            int inW = (int) x.getShape().get(3);
+            NDArray[] t = cache.computeIfAbsent(inH * 65536 + inW, key -> {
+                BilinearTaps ty = BilinearTaps.of(inH, r.outHeight(), r.mode());
+                BilinearTaps tx = BilinearTaps.of(inW, r.outWidth(), r.mode());
+                return new NDArray[] {
+                    constantsManager.create(toLongs(ty.lo())), constantsManager.create(toLongs(ty.hi())),
+                    constantsManager.create(toLongs(tx.lo())), constantsManager.create(toLongs(tx.hi())),
+                    session(ty.d1(), 1, 1, r.outHeight(), 1), session(ty.d2(), 1, 1, r.outHeight(), 1),
+                    session(tx.d1(), 1, 1, 1, r.outWidth()), session(tx.d2(), 1, 1, 1, r.outWidth())};
+            });
+            try (NDArray rows1 = x.get(new NDIndex(":, :, {}", t[0]));
+                 NDArray rows2 = x.get(new NDIndex(":, :, {}", t[1]));
+                 NDArray x11 = rows1.get(new NDIndex(":, :, :, {}", t[2]));
+                 NDArray x21 = rows1.get(new NDIndex(":, :, :, {}", t[3]));
+                 NDArray x12 = rows2.get(new NDIndex(":, :, :, {}", t[2]));
+                 NDArray x22 = rows2.get(new NDIndex(":, :, :, {}", t[3]));
+                 NDArray c11 = t[7].mul(t[5]);
+                 NDArray c21 = t[6].mul(t[5]);
+                 NDArray c12 = t[7].mul(t[4]);
+                 NDArray c22 = t[6].mul(t[4])) {
+                NDArray sum = x11.mul(c11);
+                try (NDArray b = x21.mul(c21)) {
+                    sum.addi(b);
+                }
+                try (NDArray b = x12.mul(c12)) {
+                    sum.addi(b);
+                }
+                try (NDArray b = x22.mul(c22)) {
+                    sum.addi(b);
+                }
+                return sum;
+            }
+        };
+    }
+
+    private static long[] toLongs(int[] v) {
+        return Arrays.stream(v).asLongStream().toArray();
     }
 
     /** DJL's code for bilinear interpolation (its Interpolation enum's ordinal) in the internal op. */

@@ -2,6 +2,7 @@ package io.bgswap.tf;
 
 import io.bgswap.BgSwapException;
 import io.bgswap.ErrorCode;
+import io.bgswap.graph.BilinearTaps;
 import io.bgswap.graph.DataType;
 import io.bgswap.graph.Graph;
 import io.bgswap.graph.Node;
@@ -69,12 +70,15 @@ final class TfGraphBuilder {
     private final Ops tf;
     private final Graph model;
     private final boolean exactIntegerSums;
+    /** Resizes computed in ONNX Runtime's arithmetic order (see {@link BilinearTaps}). */
+    private final boolean onnxOrderResize;
     private final Map<String, Value> values = new HashMap<>();
     private final Map<String, Operand<TFloat32>> inputs = new HashMap<>();
     private final Map<String, Operand<TFloat32>> outputs = new HashMap<>();
 
     private TfGraphBuilder(org.tensorflow.Graph target, Graph model, DeviceSpec device, boolean exactIntegerSums) {
         this.exactIntegerSums = exactIntegerSums;
+        this.onnxOrderResize = BilinearTaps.neededBy(model);
         Ops ops = Ops.create(target);
         this.tf = device == null ? ops : ops.withDevice(device);
         this.model = model;
@@ -250,7 +254,12 @@ final class TfGraphBuilder {
         Operand<TFloat32> zero = tf.constant(0f);
         Operand<TFloat32> lo = tf.math.minimum(tf.min(x, all), zero);
         Operand<TFloat32> hi = tf.math.maximum(tf.max(x, all), zero);
-        Operand<TFloat32> scale = tf.math.div(tf.math.sub(hi, lo), tf.constant(255f));
+        // (hi - lo) / 255 as ONNX Runtime rounds it. Grappler turns a float32 division by a
+        // constant into a multiplication by its reciprocal, which rounds differently in the last
+        // bit; done in float64, the rewrite's error stays far below float32's last bit, so the
+        // result rounds to the float32 quotient (barring double-rounding ties, about one in 2^29).
+        Operand<TFloat32> scale = tf.dtypes.cast(tf.math.div(tf.dtypes.cast(tf.math.sub(hi, lo), TFloat64.class),
+                tf.constant(255.0)), TFloat32.class);
         // An all-zero activation has scale 0: divide by 1 instead, which quantises it to 0 with zero point 0.
         Operand<TFloat32> divisor = tf.math.add(scale, tf.dtypes.cast(tf.math.equal(scale, zero), TFloat32.class));
         Operand<TFloat32> zp = clamp(tf.math.rint(tf.math.div(tf.math.neg(lo), divisor)));
@@ -501,6 +510,9 @@ final class TfGraphBuilder {
         requireRank(n, xv, 4);
         Operand<TFloat32> x = inOrder(xv, NHWC);
         Op.CoordinateMode mode = r.mode();
+        if (onnxOrderResize) {
+            return new Value(onnxOrderResize(x, r), NHWC, false);
+        }
         if (mode == Op.CoordinateMode.PYTORCH_HALF_PIXEL) {
             // Same as half-pixel except that a size-1 axis samples coordinate 0: take that row or
             // column first, after which half-pixel resizing of a size-1 axis to size 1 copies it.
@@ -519,6 +531,34 @@ final class TfGraphBuilder {
             default -> new ResizeBilinear.Options[0];
         };
         return new Value(tf.image.resizeBilinear(x, size, options), NHWC, false);
+    }
+
+    /**
+     * Bilinear resize of NHWC {@code x} with ONNX Runtime's float arithmetic: gathers of the four
+     * neighbours, weights formed as products of the per-axis weights, the four weighted terms
+     * summed left to right (TensorFlow's kernel interpolates rows first and rounds differently).
+     */
+    private Operand<TFloat32> onnxOrderResize(Operand<TFloat32> x, Op.ResizeBilinear r) {
+        int inH = (int) x.shape().size(1);
+        int inW = (int) x.shape().size(2);
+        BilinearTaps ty = BilinearTaps.of(inH, r.outHeight(), r.mode());
+        BilinearTaps tx = BilinearTaps.of(inW, r.outWidth(), r.mode());
+        Operand<TInt32> axisH = tf.constant(1);
+        Operand<TInt32> axisW = tf.constant(2);
+        Operand<TFloat32> rows1 = tf.gather(x, tf.constant(ty.lo()), axisH);
+        Operand<TFloat32> rows2 = tf.gather(x, tf.constant(ty.hi()), axisH);
+        Operand<TInt32> x1 = tf.constant(tx.lo());
+        Operand<TInt32> x2 = tf.constant(tx.hi());
+        long[] column = {1, r.outHeight(), 1, 1};
+        long[] row = {1, 1, r.outWidth(), 1};
+        Operand<TFloat32> dy1 = constant(column, ty.d1());
+        Operand<TFloat32> dy2 = constant(column, ty.d2());
+        Operand<TFloat32> dx1 = constant(row, tx.d1());
+        Operand<TFloat32> dx2 = constant(row, tx.d2());
+        Operand<TFloat32> sum = tf.math.mul(tf.gather(rows1, x1, axisW), tf.math.mul(dx2, dy2));
+        sum = tf.math.add(sum, tf.math.mul(tf.gather(rows1, x2, axisW), tf.math.mul(dx1, dy2)));
+        sum = tf.math.add(sum, tf.math.mul(tf.gather(rows2, x1, axisW), tf.math.mul(dx2, dy1)));
+        return tf.math.add(sum, tf.math.mul(tf.gather(rows2, x2, axisW), tf.math.mul(dx1, dy1)));
     }
 
     // ---- joining and element-wise -------------------------------------------------------------

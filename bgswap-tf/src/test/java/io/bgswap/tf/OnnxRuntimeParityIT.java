@@ -29,15 +29,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OnnxRuntimeParityIT {
     /**
      * isnet-small runs its convolutions on dynamically quantised activations; TensorFlow follows
-     * ONNX Runtime's arithmetic, but float differences of 1e-6 elsewhere move a few values across a
-     * quantisation step, which later layers amplify: only its mean difference is bounded.
+     * ONNX Runtime's arithmetic there and in the resizes between them (see ResizeParityTest), so
+     * it is held to the float models' bounds.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             "selfie, 3, 1e-4, 1e-5",
             "selfie-landscape, 3, 1e-4, 1e-5",
             "isnet-medium, 2, 1e-3, 1e-4",
-            "isnet-small, 2, 1.0, 1e-2",
+            "isnet-small, 2, 1e-4, 1e-5",
     })
     void probabilitiesAgreeWithOnnxRuntime(String model, int count, double maxAllowed, double meanAllowed) throws IOException {
         Path eval = TestModels.evalDir();
