@@ -60,6 +60,30 @@ class PersonAwareSegmenterTest {
         assertThat(f.get(180, 180)).as("background").isZero();
     }
 
+    /** The person square with an arm beyond the prior and a wide notch open to the scene. */
+    private static FloatImage armAndNotch() {
+        FloatImage d = FloatImage.create(N, N);
+        for (int y = 0; y < N; y++) {
+            for (int x = 0; x < N; x++) {
+                boolean body = x >= 60 && x < 140 && y >= 60 && y < 140;
+                boolean arm = x >= 140 && x < 150 && y >= 70 && y < 80;
+                boolean notch = x >= 115 && y >= 90 && y < 111;
+                d.data()[y * N + x] = (body || arm) && !notch ? 1f : 0f;
+            }
+        }
+        return d;
+    }
+
+    @Test
+    void keepsPartsAttachedToThePersonAndFillsOnlyEnclosedHoles() {
+        FloatImage f = PersonAwareSegmenter.fuse(armAndNotch(), prior(), PersonAwareSegmenter.Settings.DEFAULT);
+        assertThat(f.get(146, 75)).as("arm beyond the prior, attached to the person").isEqualTo(1f);
+        assertThat(f.get(125, 100)).as("notch open to the scene, inside the prior").isZero();
+        PersonAwareSegmenter.Settings noAttach = new PersonAwareSegmenter.Settings(0.03f, 8f, 0.05f, 0f);
+        assertThat(PersonAwareSegmenter.fuse(armAndNotch(), prior(), noAttach).get(146, 75))
+                .as("the same arm, gated without attachment").isZero();
+    }
+
     @Test
     void segmenterRunsBothAndClosesBoth() {
         AtomicInteger closed = new AtomicInteger();
