@@ -37,8 +37,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class LinearLightCompositor implements Compositor {
     private static final int POOL_LIMIT = 4;
-    /** Soft pixels are those with alpha strictly inside (SOFT, 1 - SOFT). */
-    private static final float SOFT = 1f / 512f;
 
     private final CompositeOptions options;
 
@@ -305,32 +303,11 @@ public final class LinearLightCompositor implements Compositor {
         return new ArgbImage(w, h, out);
     }
 
-    /** The person's linear colours: the photo's, or estimated ones in soft pixels when decontaminating. */
+    /** The person's linear colours: the photo's, or decontaminated ones in soft pixels. */
     private float[][] foreground(ArgbImage image, FloatImage alpha) {
-        float[][] fg = linear(image);
-        if (!options.decontaminate()) {
-            return fg;
-        }
-        float[] a = alpha.data();
-        boolean anySoft = false;
-        for (float v : a) {
-            if (v > SOFT && v < 1f - SOFT) {
-                anySoft = true;
-                break;
-            }
-        }
-        if (!anySoft) {
-            return fg;
-        }
-        FloatImage[] est = ForegroundEstimator.estimate(image, alpha);
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] > SOFT && a[i] < 1f - SOFT) {
-                for (int c = 0; c < 3; c++) {
-                    fg[c][i] = est[c].data()[i];
-                }
-            }
-        }
-        return fg;
+        FloatImage[] ch = options.decontaminate() ? ForegroundEstimator.decontaminate(image, alpha)
+                : ForegroundEstimator.linearChannels(image);
+        return new float[][] {ch[0].data(), ch[1].data(), ch[2].data()};
     }
 
     private static float[][] linear(ArgbImage image) {
