@@ -12,11 +12,10 @@ final class Components {
      *
      * @param member the mask, row by row
      * @param w      width
-     * @param h      height
      * @param label  receives each member pixel's part number (0, 1, ...), -1 elsewhere
      * @return the number of parts
      */
-    static int label(boolean[] member, int w, int h, int[] label) {
+    static int label(boolean[] member, int w, int[] label) {
         Arrays.fill(label, -1);
         int[] stack = new int[member.length];
         int count = 0;

@@ -147,7 +147,7 @@ public final class PersonAwareSegmenter implements Segmenter {
             background[i] = !detailMask[i];
         }
         int[] label = new int[background.length];
-        int count = Components.label(background, w, h, label);
+        int count = Components.label(background, w, label);
         boolean[] touchesBorder = new boolean[count];
         for (int x = 0; x < w; x++) {
             mark(label, x, touchesBorder);
@@ -177,7 +177,7 @@ public final class PersonAwareSegmenter implements Segmenter {
     private static float[] attached(boolean[] detailMask, float[] prior, FloatImage priorImage, int w, int h,
                                     float attach) {
         int[] label = new int[detailMask.length];
-        int count = Components.label(detailMask, w, h, label);
+        int count = Components.label(detailMask, w, label);
         int[] size = new int[count];
         int[] inPrior = new int[count];
         for (int i = 0; i < label.length; i++) {
