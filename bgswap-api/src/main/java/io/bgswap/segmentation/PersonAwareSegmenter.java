@@ -125,7 +125,7 @@ public final class PersonAwareSegmenter implements Segmenter {
         float[] inside = BoxFilter.mean(m, coreRadius).data();
         float[] around = BoxFilter.mean(detailProbability, coreRadius).data();
         float[] scene = scene(detailMask, w, h);
-        float[] attached = settings.attach() > 0f ? attached(detailMask, mask, m, w, h, settings.attach()) : null;
+        float[] attached = settings.attach() > 0f ? attached(detailMask, m, settings.attach()) : null;
         float[] out = new float[s.length];
         for (int i = 0; i < out.length; i++) {
             float g = attached != null && attached[i] > 0f ? 1f : Math.min(1f, settings.gain() * near[i]);
@@ -174,8 +174,10 @@ public final class PersonAwareSegmenter implements Segmenter {
      * @return per pixel, above 0 on parts of the detail mask that lie mostly inside the person
      *     prior, within {@code attach} of it, and {@link #ATTACHED_EDGE} pixels around them
      */
-    private static float[] attached(boolean[] detailMask, float[] prior, FloatImage priorImage, int w, int h,
-                                    float attach) {
+    private static float[] attached(boolean[] detailMask, FloatImage priorMask, float attach) {
+        int w = priorMask.width();
+        int h = priorMask.height();
+        float[] prior = priorMask.data();
         int[] label = new int[detailMask.length];
         int count = Components.label(detailMask, w, label);
         int[] size = new int[count];
@@ -188,7 +190,7 @@ public final class PersonAwareSegmenter implements Segmenter {
                 }
             }
         }
-        float[] reach = BoxFilter.mean(priorImage, Math.max(1, Math.round(attach * Math.max(w, h)))).data();
+        float[] reach = BoxFilter.mean(priorMask, Math.max(1, Math.round(attach * Math.max(w, h)))).data();
         float[] keep = new float[label.length];
         for (int i = 0; i < keep.length; i++) {
             int c = label[i];

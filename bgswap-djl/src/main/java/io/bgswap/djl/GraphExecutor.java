@@ -521,6 +521,9 @@ final class GraphExecutor implements AutoCloseable {
     }
 
     private Step resize(Node n, Op.ResizeBilinear r) {
+        if (onnxOrderResize) {
+            return onnxOrderResize(r);
+        }
         int outH = r.outHeight();
         int outW = r.outWidth();
         Op.CoordinateMode mode = r.mode();
@@ -528,9 +531,6 @@ final class GraphExecutor implements AutoCloseable {
                 || (mode == Op.CoordinateMode.PYTORCH_HALF_PIXEL && outH > 1 && outW > 1);
         Map<Integer, NDArray[]> cache = new java.util.concurrent.ConcurrentHashMap<>();
         long[] size = {outH, outW};
-        if (onnxOrderResize) {
-            return onnxOrderResize(r);
-        }
         return in -> {
             int inH = (int) in[0].getShape().get(2);
             int inW = (int) in[0].getShape().get(3);
