@@ -8,6 +8,8 @@ import io.bgswap.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Starts DJL's PyTorch engine once per process and maps bgswap devices to DJL devices.
  *
@@ -24,6 +26,7 @@ final class DjlRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(DjlRuntime.class);
     static final String ENGINE_NAME = "PyTorch";
     private static Engine engine;
+    private static final AtomicBoolean TF32_NOTED = new AtomicBoolean();
 
     private DjlRuntime() {
     }
@@ -78,8 +81,9 @@ final class DjlRuntime {
             cudaBuild = false;
         }
         if (!cudaBuild) {
-            return "the PyTorch natives on the classpath are a CPU build (build bgswap-djl with -Pcuda, which uses "
-                    + "ai.djl.pytorch:pytorch-native-cu124, to run on CUDA)";
+            return "the PyTorch natives in use are a CPU build (build bgswap-djl with -Pcuda, which uses "
+                    + "ai.djl.pytorch:pytorch-native-cu124, or point PYTORCH_LIBRARY_PATH at a CUDA build of libtorch with "
+                    + "a DJL JNI library made for it; see docs/djl.md)";
         }
         int count = e.getGpuCount();
         if (count <= index) {
@@ -106,17 +110,31 @@ final class DjlRuntime {
                 if (why != null) {
                     throw new BgSwapException(ErrorCode.DEVICE_UNAVAILABLE, "DJL cannot use " + requested + ": " + why);
                 }
+                noteTf32();
                 return ai.djl.Device.gpu(requested.index());
             }
             default: {
                 String why = whyNoGpu(e, 0);
                 if (why == null) {
                     LOG.info("DJL runs on cuda:0");
+                    noteTf32();
                     return ai.djl.Device.gpu(0);
                 }
                 LOG.debug("DJL runs on the CPU: {}", why);
                 return ai.djl.Device.cpu();
             }
+        }
+    }
+
+    /**
+     * Says once per process that PyTorch lets cuDNN convolve in TF32 on Ampere and newer GPUs (10-bit
+     * mantissa) unless NVIDIA's switch {@code NVIDIA_TF32_OVERRIDE=0} is in the environment; DJL offers
+     * no call to change it, and the environment of a running JVM cannot be changed.
+     */
+    private static void noteTf32() {
+        if (!"0".equals(System.getenv("NVIDIA_TF32_OVERRIDE")) && TF32_NOTED.compareAndSet(false, true)) {
+            LOG.info("cuDNN may compute convolutions in TF32 on this GPU (PyTorch's default): probabilities can differ from "
+                    + "float32 by a few 1e-2 at edges; start the JVM with NVIDIA_TF32_OVERRIDE=0 in the environment for float32");
         }
     }
 
