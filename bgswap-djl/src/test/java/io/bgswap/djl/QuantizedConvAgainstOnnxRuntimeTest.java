@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QuantizedConvAgainstOnnxRuntimeTest {
     private static float[] run(int c, int h, int w, int o, int group, int[] pads, int[] strides, boolean perChannel,
-                               long seed, Path dir, boolean onnx) throws IOException {
+                               boolean relu, long seed, Path dir, boolean onnx) throws IOException {
         Random r = new Random(seed);
         byte[] wq = new byte[o * (c / group) * 9];
         r.nextBytes(wq);
@@ -67,7 +67,7 @@ class QuantizedConvAgainstOnnxRuntimeTest {
                                 List.of("input", "w0"), List.of("a")),
                         new Node("r0", new Op.Relu(), List.of("a"), List.of("relu")),
                         new Node("q", new Op.QuantizedConv2D(new Op.Conv2D(strides, pads, new int[] {1, 1}, group)),
-                                List.of("relu", "wq", "zp", "ws", "b"), List.of("y"))));
+                                List.of(relu ? "relu" : "a", "wq", "zp", "ws", "b"), List.of("y"))));
         ModelDescriptor d = new ModelDescriptor("input", "y", TensorLayout.NCHW, w, h, new float[] {0, 0, 0},
                 new float[] {1, 1, 1}, ow, oh * o, true);
         float[] in = new float[3 * h * w];
@@ -84,10 +84,10 @@ class QuantizedConvAgainstOnnxRuntimeTest {
         }
     }
 
-    private static void same(int c, int h, int w, int o, int group, int[] pads, int[] strides, boolean perChannel, long seed,
-                             Path dir) throws IOException {
-        float[] a = run(c, h, w, o, group, pads, strides, perChannel, seed, dir, true);
-        float[] b = run(c, h, w, o, group, pads, strides, perChannel, seed, dir, false);
+    private static void same(int c, int h, int w, int o, int group, int[] pads, int[] strides, boolean perChannel, boolean relu,
+                             long seed, Path dir) throws IOException {
+        float[] a = run(c, h, w, o, group, pads, strides, perChannel, relu, seed, dir, true);
+        float[] b = run(c, h, w, o, group, pads, strides, perChannel, relu, seed, dir, false);
         assertThat(b).hasSameSizeAs(a);
         int differ = 0;
         for (int i = 0; i < a.length; i++) {
@@ -102,8 +102,14 @@ class QuantizedConvAgainstOnnxRuntimeTest {
 
     @Test
     void withinTheLastBitOfOnnxRuntime(@TempDir Path dir) throws IOException {
-        same(16, 20, 20, 4, 1, new int[] {1, 1, 1, 1}, new int[] {1, 1}, false, 1, dir);
-        same(32, 17, 12, 6, 1, new int[] {0, 0, 1, 1}, new int[] {2, 2}, false, 2, dir);
-        same(8, 9, 9, 8, 2, new int[] {1, 1, 1, 1}, new int[] {1, 1}, true, 3, dir);
+        // After a ReLU: the input is known to be non-negative (range from 0, no clipping).
+        same(16, 20, 20, 4, 1, new int[] {1, 1, 1, 1}, new int[] {1, 1}, false, true, 1, dir);
+        same(32, 17, 12, 6, 1, new int[] {0, 0, 1, 1}, new int[] {2, 2}, false, true, 2, dir);
+        same(8, 9, 9, 8, 2, new int[] {1, 1, 1, 1}, new int[] {1, 1}, true, true, 3, dir);
+        // Straight after a convolution: negative values, a non-zero zero point and clipping.
+        same(16, 20, 20, 4, 1, new int[] {1, 1, 1, 1}, new int[] {1, 1}, false, false, 4, dir);
+        // 128 x 3 x 3 weights per output: sums beyond 2^24, so the weights are split in two.
+        same(128, 12, 12, 5, 1, new int[] {1, 1, 1, 1}, new int[] {1, 1}, true, true, 5, dir);
+        same(128, 12, 12, 5, 1, new int[] {1, 1, 1, 1}, new int[] {1, 1}, false, false, 6, dir);
     }
 }
