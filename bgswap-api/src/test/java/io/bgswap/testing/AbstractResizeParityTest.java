@@ -85,5 +85,11 @@ public abstract class AbstractResizeParityTest {
         same(3, 7, 5, 12, 11, Op.CoordinateMode.HALF_PIXEL, 3);
         same(2, 6, 9, 13, 4, Op.CoordinateMode.ALIGN_CORNERS, 4);
         same(2, 5, 5, 10, 15, Op.CoordinateMode.ASYMMETRIC, 5);
+        // Doublings in every mode (odd sizes too): the shapes ISNet enlarges its features by.
+        same(3, 9, 7, 18, 14, Op.CoordinateMode.HALF_PIXEL, 6);
+        same(2, 6, 5, 12, 10, Op.CoordinateMode.PYTORCH_HALF_PIXEL, 7);
+        same(2, 5, 6, 10, 12, Op.CoordinateMode.ALIGN_CORNERS, 8);
+        same(2, 5, 5, 10, 10, Op.CoordinateMode.ASYMMETRIC, 9);
+        same(1, 1, 3, 2, 6, Op.CoordinateMode.HALF_PIXEL, 10);
     }
 }

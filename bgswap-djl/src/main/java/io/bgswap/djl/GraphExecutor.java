@@ -658,42 +658,101 @@ final class GraphExecutor implements AutoCloseable {
      * Runtime; PyTorch's own kernel mixes rows first and rounds differently).
      */
     private Step onnxOrderResize(Op.ResizeBilinear r) {
-        Map<Integer, NDArray[]> cache = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, ResizeTaps> cache = new java.util.concurrent.ConcurrentHashMap<>();
         return in -> {
             NDArray x = in[0];
             int inH = (int) x.getShape().get(2);
             int inW = (int) x.getShape().get(3);
-            // Row taps as (outH, 1) and column taps as (1, outW) index arrays: one advanced-index
-            // gather per corner; corner weights (dx * dy, one float32 product each) per size.
-            NDArray[] t = cache.computeIfAbsent(inH * 65536 + inW, key -> {
-                BilinearTaps ty = BilinearTaps.of(inH, r.outHeight(), r.mode());
-                BilinearTaps tx = BilinearTaps.of(inW, r.outWidth(), r.mode());
-                int oh = r.outHeight();
-                int ow = r.outWidth();
-                try (NDArray dy1 = session(ty.d1(), 1, 1, oh, 1); NDArray dy2 = session(ty.d2(), 1, 1, oh, 1);
-                     NDArray dx1 = session(tx.d1(), 1, 1, 1, ow); NDArray dx2 = session(tx.d2(), 1, 1, 1, ow)) {
-                    return new NDArray[] {
-                        constantsManager.create(toLongs(ty.lo()), new Shape(oh, 1)),
-                        constantsManager.create(toLongs(ty.hi()), new Shape(oh, 1)),
-                        constantsManager.create(toLongs(tx.lo()), new Shape(1, ow)),
-                        constantsManager.create(toLongs(tx.hi()), new Shape(1, ow)),
-                        dx2.mul(dy2), dx1.mul(dy2), dx2.mul(dy1), dx1.mul(dy1)};
+            ResizeTaps t = cache.computeIfAbsent(inH * 65536 + inW, key -> resizeTaps(r, inH, inW));
+            // (dx2*dy2)*x11 + (dx1*dy2)*x21 + (dx2*dy1)*x12 + (dx1*dy1)*x22, left to right, where x11
+            // is the (lower row, lower column) neighbour. The four neighbour arrays are gathered, or,
+            // for doublings, read as shifted views of one nearest-neighbour enlargement.
+            NDArray sum = null;
+            try (NDArray doubled = t.nearest ? doubledWithEdges(x, inH, inW) : null) {
+                for (int k = 0; k < 4; k++) {
+                    boolean highRow = k >= 2;
+                    boolean highCol = k % 2 == 1;
+                    NDArray term;
+                    if (doubled != null) {
+                        int r0 = highRow ? 3 : 1;
+                        int c0 = highCol ? 3 : 1;
+                        try (NDArray view = doubled.get(new NDIndex(":, :, {}:{}, {}:{}", r0, r0 + 2 * inH, c0, c0 + 2 * inW))) {
+                            term = view.mul(t.weights[k]);
+                        }
+                    } else {
+                        // A gather is this step's own array: weigh it in place.
+                        term = x.get(new NDIndex(":, :, {}, {}", highRow ? t.rowHi : t.rowLo, highCol ? t.colHi : t.colLo))
+                                .muli(t.weights[k]);
+                    }
+                    if (sum == null) {
+                        sum = term;
+                    } else {
+                        try (NDArray added = term) {
+                            sum.addi(added);
+                        }
+                    }
                 }
-            });
-            // (dx2*dy2)*x11 + (dx1*dy2)*x21 + (dx2*dy1)*x12 + (dx1*dy1)*x22, left to right; every
-            // gather is this step's own array, so the products and sums work in place.
-            NDArray sum = x.get(new NDIndex(":, :, {}, {}", t[0], t[2])).muli(t[4]);
-            try (NDArray b = x.get(new NDIndex(":, :, {}, {}", t[0], t[3]))) {
-                sum.addi(b.muli(t[5]));
+                return sum;
             }
-            try (NDArray b = x.get(new NDIndex(":, :, {}, {}", t[1], t[2]))) {
-                sum.addi(b.muli(t[6]));
-            }
-            try (NDArray b = x.get(new NDIndex(":, :, {}, {}", t[1], t[3]))) {
-                sum.addi(b.muli(t[7]));
-            }
-            return sum;
         };
+    }
+
+    /**
+     * Index arrays and corner weights of one input size; {@code nearest} when both axes double
+     * and every neighbour with a non-zero weight is where a nearest-neighbour doubling of the
+     * edge-padded input puts it (rows and columns 1 and 3 places on), checked here per position.
+     */
+    private record ResizeTaps(NDArray rowLo, NDArray rowHi, NDArray colLo, NDArray colHi, NDArray[] weights, boolean nearest) {
+    }
+
+    private ResizeTaps resizeTaps(Op.ResizeBilinear r, int inH, int inW) {
+        BilinearTaps ty = BilinearTaps.of(inH, r.outHeight(), r.mode());
+        BilinearTaps tx = BilinearTaps.of(inW, r.outWidth(), r.mode());
+        int oh = r.outHeight();
+        int ow = r.outWidth();
+        try (NDArray dy1 = session(ty.d1(), 1, 1, oh, 1); NDArray dy2 = session(ty.d2(), 1, 1, oh, 1);
+             NDArray dx1 = session(tx.d1(), 1, 1, 1, ow); NDArray dx2 = session(tx.d2(), 1, 1, 1, ow)) {
+            return new ResizeTaps(
+                    constantsManager.create(toLongs(ty.lo()), new Shape(oh, 1)),
+                    constantsManager.create(toLongs(ty.hi()), new Shape(oh, 1)),
+                    constantsManager.create(toLongs(tx.lo()), new Shape(1, ow)),
+                    constantsManager.create(toLongs(tx.hi()), new Shape(1, ow)),
+                    new NDArray[] {dx2.mul(dy2), dx1.mul(dy2), dx2.mul(dy1), dx1.mul(dy1)},
+                    doublesAsNearest(ty, inH) && doublesAsNearest(tx, inW));
+        }
+    }
+
+    /**
+     * @return whether an axis doubles and its weighted neighbours are, at output position o, the
+     *         input index {@code ((o + 1) >> 1) - 1} (lower) and {@code ((o + 3) >> 1) - 1} (upper),
+     *         clamped to the axis: what positions o + 1 and o + 3 of a nearest-neighbour doubling
+     *         (PyTorch's index {@code o >> 1} for exact doublings) of the input padded by one edge
+     *         value on each side hold. Positions whose weight is 0 may differ: their term is 0.
+     */
+    static boolean doublesAsNearest(BilinearTaps t, int inSize) {
+        if (t.lo().length != 2 * inSize) {
+            return false;
+        }
+        for (int o = 0; o < t.lo().length; o++) {
+            int lo = Math.min(Math.max(((o + 1) >> 1) - 1, 0), inSize - 1);
+            int hi = Math.min(Math.max(((o + 3) >> 1) - 1, 0), inSize - 1);
+            if ((t.d2()[o] != 0f && t.lo()[o] != lo) || (t.d1()[o] != 0f && t.hi()[o] != hi)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the input padded by its edge rows and columns, then doubled by nearest neighbour */
+    private static NDArray doubledWithEdges(NDArray x, int inH, int inW) {
+        try (NDArray top = x.get(new NDIndex(":, :, 0:1"));
+             NDArray bottom = x.get(new NDIndex(":, :, {}:{}", inH - 1, inH));
+             NDArray rows = NDArrays.concat(new NDList(top, x, bottom), 2);
+             NDArray left = rows.get(new NDIndex(":, :, :, 0:1"));
+             NDArray right = rows.get(new NDIndex(":, :, :, {}:{}", inW - 1, inW));
+             NDArray padded = NDArrays.concat(new NDList(left, rows, right), 3)) {
+            return padded.getNDArrayInternal().interpolation(new long[] {2L * (inH + 2), 2L * (inW + 2)}, NEAREST, false);
+        }
     }
 
     private static long[] toLongs(int[] v) {
@@ -702,6 +761,8 @@ final class GraphExecutor implements AutoCloseable {
 
     /** DJL's code for bilinear interpolation (its Interpolation enum's ordinal) in the internal op. */
     static final int BILINEAR = 1;
+    /** DJL's code for nearest-neighbour interpolation (its Interpolation enum's ordinal). */
+    static final int NEAREST = 0;
 
     /**
      * @return row-major {@code [outSize, inSize]} matrix whose row {@code o} mixes the two input
