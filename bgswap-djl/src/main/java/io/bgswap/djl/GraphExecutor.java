@@ -72,6 +72,7 @@ final class GraphExecutor implements AutoCloseable {
     private final Shape[] inputShapes;
     /** Resizes computed in ONNX Runtime's arithmetic order (see {@link BilinearTaps}). */
     private final boolean onnxOrderResize;
+    /** Whether image-like arrays run in channels-last memory layout (see {@link #wantsChannelsLast}). */
     private final boolean channelsLast;
     /** Per slot: whether the value can never be negative (known from the operators that make it). */
     private final boolean[] nonNegative;
@@ -336,13 +337,13 @@ final class GraphExecutor implements AutoCloseable {
         // w = 16 * high + low and convolved twice in float32: both partial sums are exact, 16 * high
         // is exact, and the one float32 addition rounds the exact total once, as ONNX Runtime's
         // conversion of its int32 sum does. float64 remains for weights that even the parts overflow.
-        float[] high = new float[centred.length];
-        float[] low = new float[centred.length];
+        double[] high = new double[centred.length];
+        double[] low = new double[centred.length];
         for (int i = 0; i < centred.length; i++) {
             int v = (int) centred[i];
             int lo = Math.floorMod(v + SPLIT / 2, SPLIT) - SPLIT / 2;
             low[i] = lo;
-            high[i] = (float) ((v - lo) / SPLIT);
+            high[i] = (v - lo) / SPLIT;
         }
         boolean exactInFloat = worstSum(centred, outC) <= EXACT_FLOAT;
         boolean split = !exactInFloat && worstSum(high, outC) <= EXACT_FLOAT && worstSum(low, outC) <= EXACT_FLOAT;
@@ -353,15 +354,11 @@ final class GraphExecutor implements AutoCloseable {
         NDArray lowWeight = null;
         NDArray zeroBias;
         if (exactInFloat) {
-            float[] c32 = new float[centred.length];
-            for (int i = 0; i < c32.length; i++) {
-                c32[i] = (float) centred[i];
-            }
-            weight = constantsManager.create(c32, wShape);
+            weight = constantsManager.create(floats(centred), wShape);
             zeroBias = constantsManager.create(new float[outC], new Shape(outC));
         } else if (split) {
-            weight = constantsManager.create(high, wShape);
-            lowWeight = constantsManager.create(low, wShape);
+            weight = constantsManager.create(floats(high), wShape);
+            lowWeight = constantsManager.create(floats(low), wShape);
             zeroBias = constantsManager.create(new float[outC], new Shape(outC));
         } else {
             weight = constantsManager.create(centred, wShape);
@@ -474,12 +471,13 @@ final class GraphExecutor implements AutoCloseable {
         return worst;
     }
 
-    private static double worstSum(float[] w, int outC) {
-        double[] d = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            d[i] = w[i];
+    /** @return the values as float32 (small integers here, so exactly) */
+    private static float[] floats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
         }
-        return worstSum(d, outC);
+        return f;
     }
 
     /** DJL's pad takes (begin, end) pairs starting from the last axis: {left, right, top, bottom}. */
