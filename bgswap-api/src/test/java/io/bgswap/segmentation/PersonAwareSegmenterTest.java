@@ -1,9 +1,9 @@
 package io.bgswap.segmentation;
 
-import io.bgswap.Device;
 import io.bgswap.Segmenter;
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
+import io.bgswap.testing.TestSegmenter;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,25 +97,20 @@ class PersonAwareSegmenterTest {
         assertThat(closed.get()).isEqualTo(2);
     }
 
-    private record Fixed(String name, FloatImage out, AtomicInteger closed) implements Segmenter {
+    /** Gives a fixed probability map and counts how often it is closed. */
+    private static final class Fixed extends TestSegmenter {
+        private final FloatImage out;
+        private final AtomicInteger closed;
+
+        Fixed(String name, FloatImage out, AtomicInteger closed) {
+            super(name);
+            this.out = out;
+            this.closed = closed;
+        }
+
         @Override
         public FloatImage segment(ArgbImage image) {
             return out.copy();
-        }
-
-        @Override
-        public String modelName() {
-            return name;
-        }
-
-        @Override
-        public String backend() {
-            return "test";
-        }
-
-        @Override
-        public Device device() {
-            return Device.CPU;
         }
 
         @Override

@@ -1,10 +1,9 @@
 package io.bgswap.video;
 
-import io.bgswap.Device;
-import io.bgswap.Segmenter;
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
 import io.bgswap.image.Resize;
+import io.bgswap.testing.TestSegmenter;
 
 import java.util.Random;
 import java.util.function.IntFunction;
@@ -16,7 +15,7 @@ import java.util.function.IntFunction;
  * spurious patches come and go the way a real model's output flickers. Frames must be segmented
  * in order (the frame pipeline does). Not thread-safe.
  */
-final class ReferenceSegmenter implements Segmenter {
+final class ReferenceSegmenter extends TestSegmenter {
     static final int SIZE = 256;
     private static final int GRID = 12;
 
@@ -31,6 +30,7 @@ final class ReferenceSegmenter implements Segmenter {
      * @param seed         random seed
      */
     ReferenceSegmenter(IntFunction<FloatImage> truthOfFrame, float noise, long seed) {
+        super("reference+noise");
         this.truthOfFrame = truthOfFrame;
         this.noise = noise;
         this.random = new Random(seed);
@@ -58,24 +58,5 @@ final class ReferenceSegmenter implements Segmenter {
             p[i] = (float) (1 / (1 + Math.exp(-logit)));
         }
         return out;
-    }
-
-    @Override
-    public String modelName() {
-        return "reference+noise";
-    }
-
-    @Override
-    public String backend() {
-        return "test";
-    }
-
-    @Override
-    public Device device() {
-        return Device.CPU;
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -89,7 +89,8 @@ public final class BackendBench {
         }
     }
 
-    private static double median(long[] v) {
+    /** @return the median of the values */
+    static double median(long[] v) {
         long[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;

@@ -86,8 +86,8 @@ public final class DeviceBench {
                 max = Math.max(max, diff);
                 sum += diff;
             }
-            double mc = median(tCpu) / 1e6;
-            double mg = median(tGpu) / 1e6;
+            double mc = BackendBench.median(tCpu) / 1e6;
+            double mg = BackendBench.median(tGpu) / 1e6;
             System.out.printf(Locale.ROOT, "%-16s %dx%d  %s %8.2f ms  %s %8.2f ms  gpu/cpu %.3fx  |cpu-gpu| max %.2e mean %.2e"
                             + "  (median of %d, %d warm-up)%n", source.name(), d.inputWidth(), d.inputHeight(), cpu.device(), mc,
                     gpu.device(), mg, mg / mc, max, sum / d.outputSize(), runs, warmup);
@@ -110,11 +110,5 @@ public final class DeviceBench {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(bytes);
         }
-    }
-
-    private static double median(long[] v) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
     }
 }
