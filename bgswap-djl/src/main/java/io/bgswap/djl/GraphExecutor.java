@@ -248,7 +248,17 @@ final class GraphExecutor implements AutoCloseable {
         }
         if (op instanceof Op.Transpose t) {
             int[] perm = t.perm();
-            return in -> in[0].transpose(perm);
+            return in -> {
+                NDArray view = in[0].transpose(perm);
+                if (!isImageLike(view)) {
+                    return view;
+                }
+                // A transposed view keeps its source's memory order: the NHWC input of the selfie
+                // models, transposed to NCHW, would be channels-last to every later convolution.
+                try (view) {
+                    return channelsLast ? toChannelsLast(view) : toPlain(view);
+                }
+            };
         }
         throw new IllegalArgumentException("operator not supported by the DJL backend");
     }
@@ -892,6 +902,17 @@ final class GraphExecutor implements AutoCloseable {
 
     private static boolean isImageLike(NDArray x) {
         return x.getShape().dimension() == 4 && x.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32;
+    }
+
+    /**
+     * @param x an array in any memory order
+     * @return an array of the same shape and values in row-major (for 4-d: NCHW) memory order; a
+     *         copy when {@code x} was in another order
+     */
+    static NDArray toPlain(NDArray x) {
+        try (NDArray flat = x.reshape(-1)) {
+            return flat.reshape(x.getShape());
+        }
     }
 
     /**

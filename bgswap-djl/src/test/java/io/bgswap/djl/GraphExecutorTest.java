@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import io.bgswap.graph.DataType;
 import io.bgswap.graph.Graph;
 import io.bgswap.graph.Node;
@@ -364,6 +365,50 @@ class GraphExecutorTest {
         int[] perm = {0, 2, 3, 1};
         float[] expected = Reference.transpose(x, shape, perm);
         assertClose(runOne(new Op.Transpose(perm), shape, x, Map.of(), List.of("x"), new int[] {2, 4, 5, 3}), expected, 0f);
+    }
+
+    /**
+     * An NHWC input transposed to NCHW and convolved, as the selfie models begin. A transposed view
+     * keeps NHWC memory order, and PyTorch 2.7.1's oneDNN then picks a channels-last 1x1 kernel that
+     * computes 16 -> 72 channels at 64 x 64 wrongly with two or more intra-op threads on AVX-512
+     * processors (AMD EPYC family 26: 11 % of the outputs off by up to 16). Checked at one thread,
+     * two and the machine's count; PyTorch's thread count is process-wide, so it is restored.
+     */
+    @Test
+    void transposedInputConvolvesAlikeAtEveryThreadCount() {
+        int c = 16;
+        int o = 72;
+        int h = 64;
+        int w = 64;
+        float[] nhwc = randoms(h * w * c);
+        float[] nchw = Reference.transpose(nhwc, new int[] {1, h, w, c}, new int[] {0, 3, 1, 2});
+        float[] wt = randoms(o * c);
+        int[] dims = new int[2];
+        float[] expected = Reference.conv(nchw, 1, c, h, w, wt, o, 1, 1, null, new int[] {1, 1}, new int[] {0, 0, 0, 0},
+                new int[] {1, 1}, 1, dims);
+        Graph g = new Graph("t", List.of(new ValueInfo("x", DataType.FLOAT32, new int[] {1, h, w, c})),
+                List.of(new ValueInfo("y", DataType.FLOAT32, new int[] {1, o, h, w})),
+                Map.of("w", Tensor.ofFloats(new int[] {o, c, 1, 1}, wt)),
+                List.of(new Node("t", new Op.Transpose(new int[] {0, 3, 1, 2}), List.of("x"), List.of("xt")),
+                        new Node("conv", new Op.Conv2D(new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1),
+                                List.of("xt", "w"), List.of("y"))));
+        int before = JniUtils.getNumThreads();
+        try (GraphExecutor exec = new GraphExecutor(g, manager)) {
+            for (int threads : new int[] {1, 2, Runtime.getRuntime().availableProcessors()}) {
+                JniUtils.setNumThreads(threads);
+                try (NDManager run = manager.newSubManager()) {
+                    NDArray out = exec.run(run, new NDArray[] {run.create(nhwc, new Shape(1, h, w, c))}, "y");
+                    float[] actual = out.toFloatArray();
+                    float max = 0;
+                    for (int i = 0; i < actual.length; i++) {
+                        max = Math.max(max, Math.abs(actual[i] - expected[i]));
+                    }
+                    assertThat(max).as("max abs diff at %d intra-op threads", threads).isLessThanOrEqualTo(1e-4f);
+                }
+            }
+        } finally {
+            JniUtils.setNumThreads(before);
+        }
     }
 
     @Test
