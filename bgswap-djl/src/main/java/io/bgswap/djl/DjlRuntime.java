@@ -2,6 +2,7 @@ package io.bgswap.djl;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
+import ai.djl.pytorch.jni.JniUtils;
 import io.bgswap.BgSwapException;
 import io.bgswap.Device;
 import io.bgswap.ErrorCode;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code pytorch-native-*} jar on the classpath and are unpacked once under {@code DJL_CACHE_DIR}
  * (default {@code ~/.djl.ai}).
  *
- * <p>Thread-safe: {@link #engine()} is synchronised, the rest is stateless.
+ * <p>Thread-safe: {@link #engine(int)} is synchronised, the rest is stateless.
  */
 final class DjlRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(DjlRuntime.class);
@@ -44,29 +45,41 @@ final class DjlRuntime {
     }
 
     /**
-     * @param threads intra-op threads wanted for the first session (0: PyTorch's default). PyTorch's
-     *                thread pool is process-wide, so only the request that starts the engine counts.
+     * Starts the engine on first use and sets PyTorch's intra-op thread count for the session being
+     * opened. PyTorch has one intra-op thread pool per process, so the count of the session opened
+     * last applies to every session: {@code threads}, or the JVM's processor count for 0. A count the
+     * user set with the system property {@code ai.djl.pytorch.num_threads} is kept as it is.
+     *
+     * @param threads intra-op threads wanted by the session being opened (0: one per processor)
      * @return the PyTorch engine, started on first use
      * @throws BgSwapException {@code BACKEND_NOT_FOUND} when PyTorch cannot start
      */
     static synchronized Engine engine(int threads) {
-        if (engine != null) {
-            return engine;
+        boolean userThreads = System.getProperty("ai.djl.pytorch.num_threads") != null;
+        int wanted = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        if (engine == null) {
+            prepareProperties();
+            if (!userThreads) {
+                System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(wanted));
+            }
+            try {
+                Engine e = Engine.getEngine(ENGINE_NAME);
+                LOG.debug("DJL {} engine {} started (GPUs visible: {})", ENGINE_NAME, e.getVersion(), e.getGpuCount());
+                TorchLogLevel.apply();
+                engine = e;
+            } catch (RuntimeException | LinkageError e) {
+                throw new BgSwapException(ErrorCode.BACKEND_NOT_FOUND, "DJL's PyTorch engine cannot start: " + e.getMessage()
+                        + " (bgswap-djl needs ai.djl.pytorch:pytorch-native-cpu (or -cu124 for CUDA) with the classifier of "
+                        + "this platform on the classpath; DJL runs offline and will not download it)", e);
+            } finally {
+                if (!userThreads) {
+                    System.clearProperty("ai.djl.pytorch.num_threads");
+                }
+            }
+        } else if (!userThreads && JniUtils.getNumThreads() != wanted) {
+            JniUtils.setNumThreads(wanted);
         }
-        prepareProperties();
-        if (threads > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        }
-        try {
-            Engine e = Engine.getEngine(ENGINE_NAME);
-            LOG.debug("DJL {} engine {} started (GPUs visible: {})", ENGINE_NAME, e.getVersion(), e.getGpuCount());
-            engine = e;
-            return e;
-        } catch (RuntimeException | LinkageError e) {
-            throw new BgSwapException(ErrorCode.BACKEND_NOT_FOUND, "DJL's PyTorch engine cannot start: " + e.getMessage()
-                    + " (bgswap-djl needs ai.djl.pytorch:pytorch-native-cpu (or -cu124 for CUDA) with the classifier of this "
-                    + "platform on the classpath; DJL runs offline and will not download it)", e);
-        }
+        return engine;
     }
 
     /**

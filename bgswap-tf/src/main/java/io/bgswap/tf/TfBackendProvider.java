@@ -35,6 +35,7 @@ public final class TfBackendProvider implements BackendProvider {
 
     @Override
     public InferenceSession open(ModelSource model, SessionOptions options) {
+        TfLogLevel.apply();
         if (model.format() == ModelFormat.SAVED_MODEL) {
             return TfSession.fromSavedModel(model, options);
         }

@@ -1,0 +1,153 @@
+package io.bgswap.testing;
+
+import io.bgswap.BackgroundSwapper;
+import io.bgswap.image.ArgbImage;
+import io.bgswap.image.FloatImage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What a user of a backend gets through the public API agrees with what a user of ONNX Runtime
+ * gets: {@link BackgroundSwapper#matte} of a swapper built at default settings, with one thread and
+ * with the machine's processor count, against ONNX Runtime's swapper at default settings, for every
+ * built-in model and the default {@code portrait} pipeline, on every evaluation portrait (the
+ * bundled sample where {@code ../shared/eval} is absent). Each image's matte may differ by at most
+ * {@value #MAX_MEAN_ABS} on average and {@value #MAX_ABS} at any pixel.
+ *
+ * <p>One exception, bounded: the still-image matter decides a trimap from the probability, and an
+ * engine's last-digit difference at a pixel whose probability sits on a decision threshold moves
+ * the band's edge by a pixel, which changes the solved alpha there by a few hundredths. A pixel
+ * difference above {@value #MAX_ABS} is therefore accepted only up to {@value #MAX_ABS_AT_TIE} and
+ * only where the two engines' probability maps (from the swappers' segmenters) agree to
+ * {@value #MAX_PROBABILITY_ABS} at every pixel, so that a decision on a near-tie is the only possible
+ * cause.
+ *
+ * <p>Each backend module runs it (name the subclass {@code *IT}: it loads the real models); ONNX
+ * Runtime runs it too, where it holds its one-thread and all-processor results to its default. The cases of one
+ * model run one after another, so the reference mattes are computed once per model.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class AbstractSwapperParityTest {
+    /** Largest allowed mean absolute difference of one image's matte. */
+    public static final double MAX_MEAN_ABS = 1e-4;
+    /** Largest allowed absolute difference at any pixel. */
+    public static final double MAX_ABS = 1e-2;
+    /** Largest allowed difference at a pixel where a trimap decision flipped on a near-tie. */
+    public static final double MAX_ABS_AT_TIE = 5e-2;
+    /** Largest probability difference under which a larger matte difference counts as a near-tie. */
+    public static final double MAX_PROBABILITY_ABS = 1e-3;
+
+    private List<Named> images;
+    private String referenceModel;
+    private final Map<String, FloatImage> reference = new LinkedHashMap<>();
+
+    /** @return the backend under test, as named to {@link BackgroundSwapper.Builder#backend} */
+    protected abstract String backend();
+
+    private record Named(String name, ArgbImage image) {
+    }
+
+    @BeforeAll
+    void loadImages() {
+        images = new ArrayList<>();
+        if (EvalSet.directory() != null) {
+            for (EvalSet.Sample s : EvalSet.require()) {
+                images.add(new Named(s.name(), s.readImage()));
+            }
+        } else {
+            System.out.println("Evaluation images not found (bgswap.eval.dir=" + System.getProperty("bgswap.eval.dir")
+                    + "): public-API parity runs on the bundled sample portrait only");
+            images.add(new Named("samples/portrait.jpg", TestInputs.testImage()));
+        }
+    }
+
+    @AfterAll
+    void release() {
+        reference.clear();
+        images = null;
+    }
+
+    /**
+     * Every backend's default is one intra-op thread per JVM processor, so the default case also
+     * covers the machine's processor count; that count is checked explicitly on the selfie models
+     * too (seconds, where ISNet's cases take minutes).
+     *
+     * @return every built-in model and the default pipeline, each with the thread settings to check
+     */
+    Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (String model : List.of("selfie", "selfie-landscape", "isnet-small", "isnet-medium", "portrait")) {
+            cases.add(Arguments.of(model, 0));
+            cases.add(Arguments.of(model, 1));
+            if (cores > 1 && model.startsWith("selfie")) {
+                cases.add(Arguments.of(model, cores));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}, threads {1} (0: default)")
+    @MethodSource("cases")
+    void matteAgreesWithOnnxRuntime(String model, int threads) {
+        assumeTrue(Parity.onnxRuntime().isPresent(), "ONNX Runtime (bgswap-onnx) is not on the test classpath");
+        assumeFalse(backend().equals("onnx") && threads == 0, "ONNX Runtime at default settings is the reference itself");
+        ensureReference(model);
+        List<String> failures = new ArrayList<>();
+        try (BackgroundSwapper swapper = BackgroundSwapper.builder().model(model).backend(backend()).threads(threads).build()) {
+            for (Named n : images) {
+                Parity.Diff d = Parity.compare(reference.get(n.name()).data(), swapper.matte(n.image()).data());
+                String line = String.format(Locale.ROOT, "%s vs onnx, %s, threads %d, %s: %s", backend(), model, threads,
+                        n.name(), d);
+                boolean ok = d.meanAbs() <= MAX_MEAN_ABS && d.maxAbs() <= MAX_ABS;
+                if (!ok && d.meanAbs() <= MAX_MEAN_ABS && d.maxAbs() <= MAX_ABS_AT_TIE) {
+                    Parity.Diff p = Parity.compare(referenceProbability(model, n.image()),
+                            swapper.segmenter().segment(n.image()).data());
+                    line += "; probability " + p;
+                    ok = p.maxAbs() <= MAX_PROBABILITY_ABS;
+                }
+                System.out.println(line);
+                if (!ok) {
+                    failures.add(line);
+                }
+            }
+        }
+        assertThat(failures).as("images whose matte differs from ONNX Runtime's beyond mean %s / max %s", MAX_MEAN_ABS,
+                MAX_ABS).isEmpty();
+    }
+
+    private float[] referenceProbability(String model, ArgbImage image) {
+        try (BackgroundSwapper onnx = BackgroundSwapper.builder().model(model).backend("onnx").build()) {
+            return onnx.segmenter().segment(image).data();
+        }
+    }
+
+    private void ensureReference(String model) {
+        if (model.equals(referenceModel)) {
+            return;
+        }
+        reference.clear();
+        referenceModel = null;
+        try (BackgroundSwapper onnx = BackgroundSwapper.builder().model(model).backend("onnx").build()) {
+            for (Named n : images) {
+                reference.put(n.name(), onnx.matte(n.image()));
+            }
+        }
+        referenceModel = model;
+    }
+}

@@ -1,0 +1,11 @@
+package io.bgswap.djl;
+
+import io.bgswap.testing.AbstractSwapperParityTest;
+
+/** The public API's mattes on this backend against ONNX Runtime's, at default and explicit thread counts. */
+class DjlSwapperParityIT extends AbstractSwapperParityTest {
+    @Override
+    protected String backend() {
+        return "djl";
+    }
+}
