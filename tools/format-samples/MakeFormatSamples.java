@@ -6,7 +6,14 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -53,6 +60,34 @@ public final class MakeFormatSamples {
         ImageIO.write(patch, "png", png);
         Files.write(dir.resolve("p3.png"), withPngIcc(png.toByteArray(), icc));
         Files.write(dir.resolve("p3.jpg"), withJpegIcc(jpeg(patch), icc));
+        writeTiff(inColourSpace(patch, new ICC_ColorSpace(ICC_Profile.getInstance(icc))), dir.resolve("p3.tiff"));
+
+        // frames of animated.webp (assembled by make.sh, then removed)
+        ImageIO.write(pattern, "png", dir.resolve("frame-1.png").toFile());
+        ImageIO.write(solid(0xFF0000), "png", dir.resolve("frame-2.png").toFile());
+    }
+
+    /** The same sample values, declared to be in {@code space}: the TIFF writer then embeds its profile. */
+    static BufferedImage inColourSpace(BufferedImage rgb, ColorSpace space) {
+        ComponentColorModel model = new ComponentColorModel(space, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = model.createCompatibleWritableRaster(rgb.getWidth(), rgb.getHeight());
+        for (int y = 0; y < rgb.getHeight(); y++) {
+            for (int x = 0; x < rgb.getWidth(); x++) {
+                int p = rgb.getRGB(x, y);
+                raster.setPixel(x, y, new int[] {(p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF});
+            }
+        }
+        return new BufferedImage(model, raster, false, null);
+    }
+
+    static BufferedImage solid(int rgb) {
+        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                img.setRGB(x, y, rgb);
+            }
+        }
+        return img;
     }
 
     static BufferedImage pattern(boolean alpha) {

@@ -17,4 +17,6 @@ printf 'II\052\000\010\000\000\000\001\000\022\001\003\000\001\000\000\000\006\0
 webpmux -set exif exif-rotate-90.bin lossy.webp -o rotated.webp
 rm exif-rotate-90.bin
 cwebp -quiet -lossless p3.png -metadata icc -o p3.webp
-rm pattern-alpha.png
+# two frames, the pattern for 0.3 s then red: a reader must give the first
+img2webp -lossless -d 300 frame-1.png frame-2.png -o animated.webp > /dev/null
+rm pattern-alpha.png frame-1.png frame-2.png

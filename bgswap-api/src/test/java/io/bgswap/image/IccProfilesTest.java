@@ -22,7 +22,7 @@ class IccProfilesTest {
     private static final double[] P3_PATCH = {200, 100, 50};
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"p3.png", "p3.jpg", "p3.webp"})
+    @ValueSource(strings = {"p3.png", "p3.jpg", "p3.webp", "p3.tiff"})
     void displayP3IsConvertedToSrgb(String name) {
         ArgbImage image = ImageFiles.decode(ImageFormatsTest.resource(name), name, 1_000_000);
         int[] expected = p3ToSrgb(P3_PATCH);
