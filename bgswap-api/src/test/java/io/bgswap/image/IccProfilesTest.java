@@ -1,5 +1,6 @@
 package io.bgswap.image;
 
+import io.bgswap.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -9,14 +10,14 @@ import java.awt.color.ICC_Profile;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Embedded colour profiles are applied on reading. The test files hold a flat patch of P3 colour
  * (200, 100, 50) and carry a Display P3 profile that tools/format-samples computes from the
- * published primaries; the expected sRGB colour is computed here independently, with D65 throughout.
+ * primaries; the expected sRGB colour is computed here from the published matrices instead.
  */
 class IccProfilesTest {
     private static final double[] P3_PATCH = {200, 100, 50};
@@ -30,7 +31,7 @@ class IccProfilesTest {
         int[] rgb = {(actual >> 16) & 0xFF, (actual >> 8) & 0xFF, actual & 0xFF};
         for (int c = 0; c < 3; c++) {
             assertThat(Math.abs(rgb[c] - expected[c])).as("channel %d of %08x, expected %s", c, actual,
-                    java.util.Arrays.toString(expected)).isLessThanOrEqualTo(2);
+                    Arrays.toString(expected)).isLessThanOrEqualTo(2);
         }
         // and it is not the untagged reading, which shifts the red by some 15 levels
         assertThat(Math.abs(rgb[0] - 200)).isGreaterThanOrEqualTo(10);
@@ -62,15 +63,18 @@ class IccProfilesTest {
         assertThat(IccProfiles.pngProfile(ImageFormatsTest.resource("p3.png"))).hasSize(ImageFormatsTest.resource("display-p3.icc").length);
     }
 
-    /** P3 values to sRGB values, both with the sRGB tone curve and a D65 white. */
+    /**
+     * P3 values to sRGB values, both with the sRGB tone curve and a D65 white, through the published
+     * matrices: Display P3 to XYZ (SMPTE EG 432-1) and XYZ to sRGB (IEC 61966-2-1).
+     */
     static int[] p3ToSrgb(double[] p3) {
-        double[][] p3ToXyz = rgbToXyz(new double[][] {{0.680, 0.320}, {0.265, 0.690}, {0.150, 0.060}});
-        double[][] srgbToXyz = rgbToXyz(new double[][] {{0.640, 0.330}, {0.300, 0.600}, {0.150, 0.060}});
+        double[][] p3ToXyz = {{0.4865709, 0.2656677, 0.1982173}, {0.2289746, 0.6917385, 0.0792869}, {0, 0.0451134, 1.0439444}};
+        double[][] xyzToSrgb = {{3.2406, -1.5372, -0.4986}, {-0.9689, 1.8758, 0.0415}, {0.0557, -0.2040, 1.0570}};
         double[] linear = new double[3];
         for (int c = 0; c < 3; c++) {
             linear[c] = Srgb.toLinear((int) p3[c]);
         }
-        double[] srgbLinear = multiply(invert(srgbToXyz), multiply(p3ToXyz, linear));
+        double[] srgbLinear = multiply(xyzToSrgb, multiply(p3ToXyz, linear));
         int[] out = new int[3];
         for (int c = 0; c < 3; c++) {
             double v = Math.max(0, Math.min(1, srgbLinear[c]));
@@ -80,46 +84,10 @@ class IccProfilesTest {
         return out;
     }
 
-    private static double[][] rgbToXyz(double[][] primaries) {
-        double wx = 0.3127;
-        double wy = 0.3290;
-        double[][] p = new double[3][3];
-        for (int c = 0; c < 3; c++) {
-            p[0][c] = primaries[c][0] / primaries[c][1];
-            p[1][c] = 1;
-            p[2][c] = (1 - primaries[c][0] - primaries[c][1]) / primaries[c][1];
-        }
-        double[] s = multiply(invert(p), new double[] {wx / wy, 1, (1 - wx - wy) / wy});
-        for (int r = 0; r < 3; r++) {
-            for (int c = 0; c < 3; c++) {
-                p[r][c] *= s[c];
-            }
-        }
-        return p;
-    }
-
-    private static double[] multiply(double[][] a, double[] v) {
-        double[] r = new double[3];
-        for (int i = 0; i < 3; i++) {
-            for (int k = 0; k < 3; k++) {
-                r[i] += a[i][k] * v[k];
-            }
-        }
-        return r;
-    }
-
-    private static double[][] invert(double[][] m) {
-        double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
-                - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
-                + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-        double[][] r = new double[3][3];
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 3; j++) {
-                r[i][j] = (m[(j + 1) % 3][(i + 1) % 3] * m[(j + 2) % 3][(i + 2) % 3]
-                        - m[(j + 1) % 3][(i + 2) % 3] * m[(j + 2) % 3][(i + 1) % 3]) / det;
-            }
-        }
-        return r;
+    private static double[] multiply(double[][] m, double[] v) {
+        return new double[] {m[0][0] * v[0] + m[0][1] * v[1] + m[0][2] * v[2],
+                m[1][0] * v[0] + m[1][1] * v[1] + m[1][2] * v[2],
+                m[2][0] * v[0] + m[2][1] * v[1] + m[2][2] * v[2]};
     }
 
     private static byte[] withoutChunk(byte[] png, String type) {
@@ -137,16 +105,8 @@ class IccProfilesTest {
     }
 
     private static byte[] withChunkAfterHeader(byte[] png, String type, byte[] body) {
-        ByteBuffer chunk = ByteBuffer.allocate(12 + body.length);
-        chunk.putInt(body.length).put(type.getBytes(StandardCharsets.US_ASCII)).put(body);
-        CRC32 crc = new CRC32();
-        crc.update(chunk.array(), 4, 4 + body.length);
-        chunk.putInt((int) crc.getValue());
         int afterHeader = 8 + 8 + 13 + 4;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(png, 0, afterHeader);
-        out.writeBytes(chunk.array());
-        out.write(png, afterHeader, png.length - afterHeader);
-        return out.toByteArray();
+        return TestImages.concat(Arrays.copyOf(png, afterHeader), TestImages.chunk(type, body),
+                Arrays.copyOfRange(png, afterHeader, png.length));
     }
 }
