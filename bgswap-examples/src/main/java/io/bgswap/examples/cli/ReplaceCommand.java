@@ -189,14 +189,16 @@ final class ReplaceCommand implements Callable<Integer> {
         ImageFormat outFormat = ImageFormat.parse(format);
         Background bg = Background.parse(background);
         long maxPixels = (long) (maxMegapixels * 1_000_000);
-        try (BackgroundSwapper swapper = openSwapper()) {
-            UnaryOperator<ArgbImage> transform = image -> matteOnly ? Images.matteToArgb(swapper.matte(image)) : swapper.replace(image, bg);
-            if (watch != null) {
+        if (watch != null) {
+            try (BackgroundSwapper swapper = openSwapper()) {
                 return new FolderWatcher(watch, output, outFormat, quality, maxPixels, Duration.ofMillis(settleMillis),
-                        ReplaceCommand::looksLikeImage, transform, err).runUntilSignalled();
+                        ReplaceCommand::looksLikeImage, transform(swapper, bg), err).runUntilSignalled();
             }
+        }
+        // from here on, whatever prints to System.out (model loading included) reaches stderr
+        try (StandardStreams streams = StandardStreams.open(System.in); BackgroundSwapper swapper = openSwapper()) {
             try {
-                new StandardStreams(System.in, System.out).run(inputs.get(0), output, outFormat, quality, maxPixels, transform);
+                streams.run(inputs.get(0), output, outFormat, quality, maxPixels, transform(swapper, bg));
             } catch (BgSwapException e) {
                 if (isSetupFailure(e.code())) {
                     throw e;
@@ -206,6 +208,10 @@ final class ReplaceCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    private UnaryOperator<ArgbImage> transform(BackgroundSwapper swapper, Background bg) {
+        return image -> matteOnly ? Images.matteToArgb(swapper.matte(image)) : swapper.replace(image, bg);
     }
 
     private BackgroundSwapper openSwapper() {

@@ -15,24 +15,39 @@ import java.util.function.UnaryOperator;
 
 /**
  * {@code bgswap replace} in a pipe: {@code -} as the input reads one image from standard input,
- * {@code -o -} writes the result to standard output. While it runs, {@code System.out} points at
- * standard error, so log lines and anything else printed reach the terminal, never the image stream.
- * Not thread-safe: one run per instance.
+ * {@code -o -} writes the result to standard output. From {@link #open} to {@link #close()},
+ * {@code System.out} points at standard error, so log lines and anything else printed reach the
+ * terminal, never the image stream. Not thread-safe: one run per instance.
  */
-final class StandardStreams {
+final class StandardStreams implements AutoCloseable {
     /** The name that stands for standard input or output. */
     static final String DASH = "-";
 
     private final InputStream stdin;
     private final PrintStream stdout;
 
-    /**
-     * @param stdin  where {@code -} as input reads
-     * @param stdout where {@code -o -} writes; nothing else is written to it
-     */
-    StandardStreams(InputStream stdin, PrintStream stdout) {
+    private StandardStreams(InputStream stdin, PrintStream stdout) {
         this.stdin = stdin;
         this.stdout = stdout;
+    }
+
+    /**
+     * Keeps the current {@code System.out} for the image and points {@code System.out} at
+     * {@code System.err} until {@link #close()}.
+     *
+     * @param stdin where {@code -} as input reads
+     * @return the streams
+     */
+    static StandardStreams open(InputStream stdin) {
+        StandardStreams streams = new StandardStreams(stdin, System.out);
+        System.setOut(System.err);
+        return streams;
+    }
+
+    /** Points {@code System.out} back at standard output. */
+    @Override
+    public void close() {
+        System.setOut(stdout);
     }
 
     /** @return whether the command names standard input or output */
@@ -60,17 +75,11 @@ final class StandardStreams {
             ImageFiles.write(transform.apply(image), output, quality);
             return;
         }
-        PrintStream saved = System.out;
-        System.setOut(System.err);
-        try {
-            byte[] encoded = ImageFiles.encode(transform.apply(image), format, quality);
-            stdout.write(encoded, 0, encoded.length);
-            stdout.flush();
-            if (stdout.checkError()) {
-                throw new BgSwapException(ErrorCode.IO_ERROR, "stdout: cannot write the image (closed pipe?)");
-            }
-        } finally {
-            System.setOut(saved);
+        byte[] encoded = ImageFiles.encode(transform.apply(image), format, quality);
+        stdout.write(encoded, 0, encoded.length);
+        stdout.flush();
+        if (stdout.checkError()) {
+            throw new BgSwapException(ErrorCode.IO_ERROR, "stdout: cannot write the image (closed pipe?)");
         }
     }
 
