@@ -45,6 +45,7 @@ public final class MakeFormatSamples {
         ImageIO.write(pattern, "png", dir.resolve("pattern.png").toFile());
         ImageIO.write(pattern, "bmp", dir.resolve("pattern.bmp").toFile());
         writeTiff(pattern, dir.resolve("pattern.tiff"));
+        writeTiff(pattern, dir.resolve("rotated.tiff"), 6);
         ImageIO.write(pattern(true), "png", dir.resolve("pattern-alpha.png").toFile());
         writeGif(dir.resolve("frames.gif"));
 
@@ -104,13 +105,34 @@ public final class MakeFormatSamples {
     }
 
     static void writeTiff(BufferedImage img, Path file) throws IOException {
+        writeTiff(img, file, 1);
+    }
+
+    /** An LZW TIFF with the given orientation tag (274). */
+    static void writeTiff(BufferedImage img, Path file, int orientation) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(Files.newOutputStream(file))) {
             writer.setOutput(out);
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionType("LZW");
-            writer.write(null, new IIOImage(img, null, null), param);
+            IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
+            if (orientation != 1) {
+                String format = "javax_imageio_tiff_image_1.0";
+                IIOMetadataNode root = new IIOMetadataNode(format);
+                IIOMetadataNode ifd = new IIOMetadataNode("TIFFIFD");
+                IIOMetadataNode field = new IIOMetadataNode("TIFFField");
+                field.setAttribute("number", "274");
+                IIOMetadataNode shorts = new IIOMetadataNode("TIFFShorts");
+                IIOMetadataNode value = new IIOMetadataNode("TIFFShort");
+                value.setAttribute("value", Integer.toString(orientation));
+                shorts.appendChild(value);
+                field.appendChild(shorts);
+                ifd.appendChild(field);
+                root.appendChild(ifd);
+                meta.mergeTree(format, root);
+            }
+            writer.write(null, new IIOImage(img, null, meta), param);
         } finally {
             writer.dispose();
         }

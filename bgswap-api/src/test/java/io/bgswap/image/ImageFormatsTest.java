@@ -95,15 +95,18 @@ class ImageFormatsTest {
         assertThat(ImageFiles.read(webp, 64 * 48).width()).isEqualTo(64);
     }
 
-    @Test
-    void webpExifOrientationLandsUpright() throws IOException {
-        // rotated.webp is lossy.webp with EXIF orientation 6: a quarter turn clockwise
-        ArgbImage upright = ImageFiles.read(copy("rotated.webp"));
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"rotated.webp, 12", "rotated.tiff, 0"})
+    void orientationTagLandsUpright(String name, int tolerance) throws IOException {
+        // the pattern stored with orientation 6 (a quarter turn clockwise): an EXIF chunk in the
+        // WebP, tag 274 of the TIFF's directory
+        ArgbImage upright = ImageFiles.read(copy(name));
         assertThat(upright.width()).isEqualTo(48);
         assertThat(upright.height()).isEqualTo(64);
         // the stored top-left quadrant is now top-right, the stored bottom-left now top-left
-        assertClose(upright.get(40, 8), 0xFF000000 | QUADRANTS[0], 12, 0);
-        assertClose(upright.get(8, 8), 0xFF000000 | QUADRANTS[2], 12, 0);
+        assertClose(upright.get(40, 8), 0xFF000000 | QUADRANTS[0], tolerance, 0);
+        assertClose(upright.get(8, 8), 0xFF000000 | QUADRANTS[2], tolerance, 0);
+        assertClose(upright.get(8, 56), 0xFF000000 | QUADRANTS[3], tolerance, 0);
     }
 
     @Test
