@@ -8,6 +8,7 @@ import io.bgswap.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -62,14 +63,7 @@ class FolderWatcherTest {
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(watcher::run);
         await(() -> Files.exists(out.resolve("a.png")));
 
-        try (OutputStream s = Files.newOutputStream(in.resolve("b.jpg"))) {
-            int chunk = growing.length / 4 + 1;
-            for (int off = 0; off < growing.length; off += chunk) {
-                s.write(growing, off, Math.min(chunk, growing.length - off));
-                s.flush();
-                Thread.sleep(150);
-            }
-        }
+        writeSlowly(in.resolve("b.jpg"), growing, 4, 150);
         Files.writeString(in.resolve("c-bad.png"), "broken");
         await(() -> Files.exists(out.resolve("b.png")) && log.toString().contains("c-bad.png"));
         Thread.sleep(1300); // two more settle periods: nothing is taken twice
@@ -114,6 +108,18 @@ class FolderWatcherTest {
         Path file = Files.writeString(dir.resolve("file.png"), "x");
         assertThatThrownBy(() -> FolderWatcher.checkFolders(file, dir.resolve("out"))).isInstanceOf(BgSwapException.class)
                 .hasMessageContaining("not a directory");
+    }
+
+    /** Writes a file as a slow copy does: in chunks, flushed, with a pause after each. */
+    static void writeSlowly(Path file, byte[] content, int chunks, long pauseMillis) throws IOException, InterruptedException {
+        try (OutputStream s = Files.newOutputStream(file)) {
+            int chunk = content.length / chunks + 1;
+            for (int off = 0; off < content.length; off += chunk) {
+                s.write(content, off, Math.min(chunk, content.length - off));
+                s.flush();
+                Thread.sleep(pauseMillis);
+            }
+        }
     }
 
     private void await(BooleanSupplier condition) throws InterruptedException {

@@ -111,14 +111,7 @@ class PipeAndWatchIT {
             awaitTrue(() -> Files.exists(out.resolve("a-before.png")), p, err);
 
             // a copy that grows in chunks, each pause shorter than the settle time
-            try (OutputStream growing = Files.newOutputStream(in.resolve("b-slow.jpg"))) {
-                int chunk = second.length / 5 + 1;
-                for (int off = 0; off < second.length; off += chunk) {
-                    growing.write(second, off, Math.min(chunk, second.length - off));
-                    growing.flush();
-                    Thread.sleep(300);
-                }
-            }
+            FolderWatcherTest.writeSlowly(in.resolve("b-slow.jpg"), second, 5, 300);
             Files.writeString(in.resolve("c-bad.jpg"), "not an image");
             Files.write(in.resolve("d-after.png"), third);
             awaitTrue(() -> Files.exists(out.resolve("b-slow.png")) && Files.exists(out.resolve("d-after.png"))
