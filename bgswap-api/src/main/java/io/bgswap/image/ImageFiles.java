@@ -24,12 +24,15 @@ import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Reads and writes image files without surprises: EXIF orientation of JPEGs is applied, the pixel
- * count is checked against a limit before any pixel is decoded (no decompression bombs), alpha is
- * kept in PNG output, and files are written atomically. Every failure is a {@link BgSwapException}
- * that names the file.
+ * Reads and writes image files without surprises: JPEG, PNG, WebP (lossy, lossless, with alpha),
+ * BMP, GIF (its first frame) and TIFF are read; EXIF orientation of JPEG, WebP and TIFF files is
+ * applied; the pixel count is checked against a limit before any pixel is decoded (no decompression
+ * bombs); alpha is kept in PNG output; files are written atomically. Every failure is a
+ * {@link BgSwapException} that names the file. Output is PNG or JPEG ({@link ImageFormat}).
  *
- * <p>All colour data is taken to be sRGB; embedded ICC profiles other than sRGB are not applied.
+ * <p>Decoded images are in sRGB: an embedded ICC colour profile (Display P3 from phones, Adobe RGB,
+ * ...) is applied on reading, so the colours look as they did in the input; files without a profile
+ * are taken to be sRGB. Written files carry no profile and are sRGB.
  * Thread-safe: the class holds no state.
  */
 public final class ImageFiles {
@@ -87,7 +90,7 @@ public final class ImageFiles {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new BgSwapException(ErrorCode.UNSUPPORTED_IMAGE,
-                        name + ": not an image, or a format bgswap cannot read (use JPEG or PNG)");
+                        name + ": not an image, or a format bgswap cannot read (use JPEG, PNG, WebP, BMP, GIF or TIFF)");
             }
             ImageReader reader = readers.next();
             try {
@@ -122,15 +125,21 @@ public final class ImageFiles {
             throw new BgSwapException(ErrorCode.IMAGE_TOO_LARGE, name + ": not enough memory to decode it; "
                     + "lower the pixel limit or give the JVM more heap (-Xmx)", e);
         }
-        ArgbImage stored = Images.fromBufferedImage(decoded);
-        return Orientation.readJpeg(bytes).apply(stored);
+        ArgbImage stored = IccProfiles.toSrgb(decoded, bytes, name);
+        return Orientation.read(bytes).apply(stored);
     }
 
     /**
      * Tells a file that stops early from one that is damaged inside: a JPEG must end with its EOI
-     * marker, a PNG must hold its IEND chunk. Used to classify failures only.
+     * marker, a PNG must hold its IEND chunk, a WebP must be as long as its RIFF header says. Used to
+     * classify failures only.
      */
     static boolean looksCut(byte[] b) {
+        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
+                && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+            long riffSize = (b[4] & 0xFFL) | (b[5] & 0xFFL) << 8 | (b[6] & 0xFFL) << 16 | (b[7] & 0xFFL) << 24;
+            return riffSize + 8 > b.length;
+        }
         if (b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8) {
             int end = b.length;
             while (end > 2 && b[end - 1] == 0) {

@@ -1,7 +1,7 @@
 package io.bgswap.image;
 
 /**
- * EXIF orientation (tag 0x0112) of a JPEG file and how to turn the stored pixels upright.
+ * EXIF orientation (tag 0x0112) of a JPEG, WebP or TIFF file and how to turn the stored pixels upright.
  * Values outside 1..8 are read as {@link #NORMAL}.
  */
 public enum Orientation {
@@ -67,6 +67,45 @@ public enum Orientation {
             }
         }
         return new ArgbImage(dw, dh, dst);
+    }
+
+    /**
+     * Finds the orientation of a JPEG (EXIF block), WebP (EXIF chunk) or TIFF (first directory) file.
+     *
+     * @param file the whole file
+     * @return the orientation; {@link #NORMAL} for other formats and files without the tag
+     */
+    public static Orientation read(byte[] file) {
+        if (file.length >= 4 && ((file[0] == 'I' && file[1] == 'I' && file[2] == 42 && file[3] == 0)
+                || (file[0] == 'M' && file[1] == 'M' && file[2] == 0 && file[3] == 42))) {
+            return fromExif(readTiffOrientation(file, 0, file.length));
+        }
+        if (file.length >= 12 && file[0] == 'R' && file[1] == 'I' && file[2] == 'F' && file[3] == 'F'
+                && file[8] == 'W' && file[9] == 'E' && file[10] == 'B' && file[11] == 'P') {
+            return readWebp(file);
+        }
+        return readJpeg(file);
+    }
+
+    private static Orientation readWebp(byte[] file) {
+        int pos = 12;
+        while (pos + 8 <= file.length) {
+            long size = u32(file, pos + 4, true);
+            int data = pos + 8;
+            if (size > file.length - data) {
+                return NORMAL;
+            }
+            if (file[pos] == 'E' && file[pos + 1] == 'X' && file[pos + 2] == 'I' && file[pos + 3] == 'F') {
+                int end = data + (int) size;
+                // some writers keep the JPEG-style "Exif\0\0" prefix in the chunk
+                if (size >= 6 && file[data] == 'E' && file[data + 1] == 'x' && file[data + 4] == 0 && file[data + 5] == 0) {
+                    data += 6;
+                }
+                return fromExif(readTiffOrientation(file, data, end));
+            }
+            pos = data + (int) size + (int) (size & 1);
+        }
+        return NORMAL;
     }
 
     /**

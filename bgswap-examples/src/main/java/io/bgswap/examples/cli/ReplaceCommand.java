@@ -26,34 +26,48 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /** {@code bgswap replace}: one photo to one file, or many photos (files, directories) to a directory. */
 @Command(name = "replace", mixinStandardHelpOptions = true,
-        description = "Replace (or remove) the background of photos.")
+        description = {"Replace (or remove) the background of photos.",
+                "Reads JPEG, PNG, WebP, BMP, GIF (first frame) and TIFF; embedded colour profiles are converted to sRGB. "
+                        + "Writes PNG (keeps transparency) or JPEG.",
+                "In a pipe: bgswap replace - -o - < in.webp > out.png (logs go to standard error)."})
 final class ReplaceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Image files or directories of images")
-    List<Path> inputs;
+    @Parameters(arity = "0..*", paramLabel = "INPUT",
+            description = "Image files (JPEG, PNG, WebP, BMP, GIF, TIFF) or directories of images; - reads one image from standard input")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--watch", paramLabel = "IN_DIR",
+            description = "Process the images in IN_DIR, then each new one once completely written, into the directory -o, until Ctrl-C")
+    Path watch;
+
+    @Option(names = "--settle-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "With --watch: a file is complete when unchanged for this long; default: ${DEFAULT-VALUE}")
+    long settleMillis;
 
     @Option(names = {"-b", "--background"}, paramLabel = "BG", defaultValue = "transparent",
             description = "#rrggbb, blur[:RADIUS], transparent, or an image file; default: ${DEFAULT-VALUE}")
     String background;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
-            description = "Output file for one input; output directory for several inputs or a directory")
+            description = "Output file (.png or .jpg) for one input, - for standard output; output directory for several inputs, a directory or --watch")
     Path output;
 
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "png",
-            description = "png or jpg, for files written into an output directory; default: ${DEFAULT-VALUE}")
+            description = "Output format, png (keeps alpha) or jpg, for files written into a directory or to standard output; default: ${DEFAULT-VALUE}")
     String format;
 
     @Option(names = "--quality", paramLabel = "Q", defaultValue = "0.92", description = "JPEG quality in (0, 1]; default: ${DEFAULT-VALUE}")
@@ -97,6 +111,12 @@ final class ReplaceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (watch != null || StandardStreams.involved(inputs, output)) {
+            return callWatchOrPipe(err);
+        }
+        if (inputs.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing INPUT: give image files, a directory, - or --watch");
+        }
         List<Path> files = expand(inputs);
         if (files.isEmpty()) {
             throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "No image files among the inputs");
@@ -156,6 +176,52 @@ final class ReplaceCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The modes that read from or write to something other than files named on the command line. */
+    private int callWatchOrPipe(PrintWriter err) {
+        if (watch != null && !inputs.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--watch takes no INPUT: the folder is the input");
+        }
+        if (watch != null) {
+            FolderWatcher.checkFolders(watch, output);
+        } else {
+            StandardStreams.checkUsage(inputs, output);
+        }
+        ImageFormat outFormat = ImageFormat.parse(format);
+        Background bg = Background.parse(background);
+        long maxPixels = (long) (maxMegapixels * 1_000_000);
+        if (watch != null) {
+            try (BackgroundSwapper swapper = openSwapper()) {
+                return new FolderWatcher(watch, output, outFormat, quality, maxPixels, Duration.ofMillis(settleMillis),
+                        ReplaceCommand::looksLikeImage, transform(swapper, bg), err).runUntilSignalled();
+            }
+        }
+        // from here on, whatever prints to System.out (model loading included) reaches stderr
+        try (StandardStreams streams = StandardStreams.open(System.in); BackgroundSwapper swapper = openSwapper()) {
+            try {
+                streams.run(inputs.get(0), output, outFormat, quality, maxPixels, transform(swapper, bg));
+            } catch (BgSwapException e) {
+                if (isSetupFailure(e.code())) {
+                    throw e;
+                }
+                err.println("bgswap: " + e.getMessage() + " [" + e.code() + "]");
+                return BgSwapCommand.EXIT_PARTIAL;
+            }
+            return 0;
+        }
+    }
+
+    private UnaryOperator<ArgbImage> transform(BackgroundSwapper swapper, Background bg) {
+        return image -> matteOnly ? Images.matteToArgb(swapper.matte(image)) : swapper.replace(image, bg);
+    }
+
+    private BackgroundSwapper openSwapper() {
+        BackgroundSwapper.Builder builder = modelOptions.builder().compositor(new LinearLightCompositor(compositeOptions()));
+        if (matter != null) {
+            builder.matter(Providers.matter(matter).create());
+        }
+        return builder.build();
+    }
+
     /** Refuses to overwrite an input, or an output this run has already written from another input. */
     private static void checkTarget(Path in, Path out, Map<Path, Path> written) {
         Path target = out.toAbsolutePath().normalize();
@@ -169,17 +235,17 @@ final class ReplaceCommand implements Callable<Integer> {
         }
     }
 
-    private static String named(Path in, String message) {
+    static String named(Path in, String message) {
         return message != null && message.contains(in.toString()) ? message : in + ": " + message;
     }
 
-    private static boolean isSetupFailure(ErrorCode code) {
+    static boolean isSetupFailure(ErrorCode code) {
         return code == ErrorCode.MODEL_NOT_FOUND || code == ErrorCode.BACKEND_NOT_FOUND
                 || code == ErrorCode.DEVICE_UNAVAILABLE || code == ErrorCode.CHECKSUM_MISMATCH
                 || code == ErrorCode.DOWNLOAD_FAILED || code == ErrorCode.UNSUPPORTED_MODEL;
     }
 
-    private static String stem(Path file) {
+    static String stem(Path file) {
         String n = file.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
@@ -201,8 +267,9 @@ final class ReplaceCommand implements Callable<Integer> {
         return files;
     }
 
-    private static boolean looksLikeImage(Path p) {
+    static boolean looksLikeImage(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp") || n.endsWith(".gif");
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp") || n.endsWith(".gif")
+                || n.endsWith(".webp") || n.endsWith(".tif") || n.endsWith(".tiff");
     }
 }
