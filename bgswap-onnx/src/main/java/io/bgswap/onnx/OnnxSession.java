@@ -108,9 +108,9 @@ final class OnnxSession implements InferenceSession {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             so.setInterOpNumThreads(1);
-            if (options.threads() > 0) {
-                so.setIntraOpNumThreads(options.threads());
-            }
+            // ONNX Runtime's own default (its count of physical cores, with its threads spinning)
+            // ran isnet-medium at 2019 ms against 1180 ms with two threads on two cores.
+            so.setIntraOpNumThreads(options.intraOpThreads());
             if (device.kind() == Device.Kind.GPU) {
                 try {
                     so.addCUDA(device.index());
