@@ -1,4 +1,4 @@
-package io.bgswap.examples.bench;
+package io.bgswap.bench;
 
 import io.bgswap.Background;
 import io.bgswap.BackgroundSwapper;
@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
  * the 503s the service shed on purpose, any other error, and the process's resident memory.
  *
  * <pre>
- * java -Xmx1g -cp bgswap-examples/target/bgswap.jar io.bgswap.examples.bench.ServiceLoadTest \
+ * java -Xmx1g -cp bgswap-bench/target/bgswap-bench.jar io.bgswap.bench.ServiceLoadTest \
  *     --model isnet-small --seconds 60 --clients 8 --image ../shared/eval/image/p_07141906.jpg
  * </pre>
  *
