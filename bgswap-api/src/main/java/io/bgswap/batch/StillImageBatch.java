@@ -104,14 +104,27 @@ public final class StillImageBatch<T, R> implements AutoCloseable {
      * @param item    the item
      * @param result  the finisher's result, {@code null} when it failed
      * @param failure what went wrong (the first failing stage's exception), {@code null} when it succeeded
+     * @param times   how long each stage took for this item
      * @param <T>     the item type
      * @param <R>     the result type
      */
-    public record Outcome<T, R>(T item, R result, Throwable failure) {
+    public record Outcome<T, R>(T item, R result, Throwable failure, StageTimes times) {
         /** @return whether the item was finished */
         public boolean succeeded() {
             return failure == null;
         }
+    }
+
+    /**
+     * The time each stage spent on one item, in milliseconds, not counting waits between stages;
+     * {@code NaN} for a stage the item never reached.
+     *
+     * @param readMs    the {@link Reader}
+     * @param segmentMs segmentation (the inference, with the segmenter's pre- and postprocessing)
+     * @param matteMs   matting
+     * @param finishMs  the {@link Finisher}
+     */
+    public record StageTimes(double readMs, double segmentMs, double matteMs, double finishMs) {
     }
 
     private final Segmenter segmenter;
@@ -195,22 +208,35 @@ public final class StillImageBatch<T, R> implements AutoCloseable {
         if (closed) {
             throw new BgSwapException(ErrorCode.CLOSED, "The batch is closed");
         }
-        CompletableFuture<ArgbImage> read = CompletableFuture.supplyAsync(() -> call(() -> reader.read(item)), reading);
-        CompletableFuture<Segmented> segmented = read.thenApplyAsync(image -> new Segmented(image, segmenter.segment(image)), inferring);
-        CompletableFuture<R> finished = segmented.thenApplyAsync(
-                s -> call(() -> finisher.finish(item, s.image, matter.refine(s.image, s.probability))), finishing);
+        long[] nanos = {-1, -1, -1, -1};
+        CompletableFuture<ArgbImage> read = CompletableFuture.supplyAsync(
+                () -> timed(nanos, 0, () -> reader.read(item)), reading);
+        CompletableFuture<Segmented> segmented = read.thenApplyAsync(
+                image -> new Segmented(image, timed(nanos, 1, () -> segmenter.segment(image))), inferring);
+        CompletableFuture<R> finished = segmented.thenApplyAsync(s -> {
+            FloatImage alpha = timed(nanos, 2, () -> matter.refine(s.image, s.probability));
+            return timed(nanos, 3, () -> finisher.finish(item, s.image, alpha));
+        }, finishing);
+        // the stages write nanos before completing their futures, which orders the writes before this read
         return finished.handle((result, failure) -> new Outcome<>(item, failure == null ? result : null,
-                failure == null ? null : cause(failure)));
+                failure == null ? null : cause(failure), new StageTimes(ms(nanos[0]), ms(nanos[1]), ms(nanos[2]), ms(nanos[3]))));
     }
 
-    private static <V> V call(java.util.concurrent.Callable<V> stage) {
+    private static <V> V timed(long[] nanos, int stage, java.util.concurrent.Callable<V> work) {
+        long t0 = System.nanoTime();
         try {
-            return stage.call();
+            return work.call();
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new CompletionException(e);
+        } finally {
+            nanos[stage] = System.nanoTime() - t0;
         }
+    }
+
+    private static double ms(long nanos) {
+        return nanos < 0 ? Double.NaN : nanos / 1e6;
     }
 
     private static Throwable cause(Throwable t) {

@@ -172,7 +172,12 @@ class StillImageBatchTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_IMAGE));
         assertThat(outcomes.get(8).failure()).isInstanceOf(OutOfMemoryError.class);
         assertThat(outcomes).filteredOn(StillImageBatch.Outcome::succeeded).hasSize(9)
-                .allSatisfy(o -> assertThat(o.result()).isEqualTo(o.item().replace(".jpg", ".png")));
+                .allSatisfy(o -> assertThat(o.result()).isEqualTo(o.item().replace(".jpg", ".png")))
+                .allSatisfy(o -> assertThat(List.of(o.times().readMs(), o.times().segmentMs(), o.times().matteMs(),
+                        o.times().finishMs())).allSatisfy(ms -> assertThat(ms).isNotNaN().isNotNegative()));
+        assertThat(outcomes.get(3).times().readMs()).isNotNaN();
+        assertThat(outcomes.get(3).times().segmentMs()).as("a file that was not read is not segmented").isNaN();
+        assertThat(outcomes.get(8).times().finishMs()).isNotNaN();
     }
 
     @Test
