@@ -7,6 +7,7 @@ import io.bgswap.Matter;
 import io.bgswap.Segmenter;
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
+import io.bgswap.internal.DaemonThreads;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -18,9 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Replaces the backgrounds of many still images with the stages overlapped: while one image is in
@@ -143,9 +142,9 @@ public final class StillImageBatch<T, R> implements AutoCloseable {
         this.reader = b.reader;
         this.finisher = b.finisher;
         this.maxInFlight = b.maxInFlight;
-        this.reading = Executors.newSingleThreadExecutor(threads("bgswap-batch-read"));
-        this.inferring = Executors.newSingleThreadExecutor(threads("bgswap-batch-infer"));
-        this.finishing = Executors.newFixedThreadPool(b.finishThreads, threads("bgswap-batch-finish"));
+        this.reading = Executors.newSingleThreadExecutor(DaemonThreads.named("bgswap-batch-read"));
+        this.inferring = Executors.newSingleThreadExecutor(DaemonThreads.named("bgswap-batch-infer"));
+        this.finishing = Executors.newFixedThreadPool(b.finishThreads, DaemonThreads.named("bgswap-batch-finish"));
     }
 
     /**
@@ -275,15 +274,6 @@ public final class StillImageBatch<T, R> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private record Segmented(ArgbImage image, FloatImage probability) {
