@@ -179,7 +179,9 @@ public final class BackgroundSwapper implements AutoCloseable {
         }
 
         /**
-         * @param threads CPU threads per inference, 0 for the backend's default
+         * @param threads CPU threads per inference, 0 for the default: every processor the JVM may
+         *                use ({@link SessionOptions#defaultThreads()}). Inferences running at once
+         *                share the cores rather than oversubscribe them ({@link ModelSegmenter}).
          * @return this
          */
         public Builder threads(int threads) {
@@ -275,11 +277,15 @@ public final class BackgroundSwapper implements AutoCloseable {
             Device dev = device != null ? device
                     : Settings.get("bgswap.device", "BGSWAP_DEVICE").map(Device::parse).orElse(Device.AUTO);
             BackendProvider provider = Providers.backend(backendName, source.format());
-            InferenceSession session = provider.open(source, new SessionOptions(dev, threads));
-            LOG.info("Model {} on backend {} ({})", source.name(), provider.name(), session.device());
+            SessionOptions options = new SessionOptions(dev, threads);
+            InferenceSession session = provider.open(source, options);
+            boolean onCpu = session.device().kind() == Device.Kind.CPU;
+            LOG.info("Model {} on backend {} ({}{})", source.name(), provider.name(), session.device(),
+                    onCpu ? ", " + options.intraOpThreads() + " threads" : "");
             try {
                 return new ModelSegmenter(source.name(), session,
-                        maxConcurrent > 0 ? maxConcurrent : ModelSegmenter.defaultMaxConcurrent());
+                        maxConcurrent > 0 ? maxConcurrent : ModelSegmenter.defaultMaxConcurrent(),
+                        onCpu ? options.intraOpThreads() : 0);
             } catch (RuntimeException e) {
                 session.close();
                 throw e;

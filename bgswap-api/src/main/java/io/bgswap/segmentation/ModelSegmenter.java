@@ -7,6 +7,7 @@ import io.bgswap.Segmenter;
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.FloatImage;
 import io.bgswap.model.ModelDescriptor;
+import io.bgswap.internal.CoreBudget;
 import io.bgswap.internal.Settings;
 import io.bgswap.spi.InferenceSession;
 
@@ -27,6 +28,11 @@ import java.util.concurrent.Semaphore;
  * so letting many threads in at once multiplies memory without adding speed (eight concurrent
  * ISNet runs get a process killed on a 24 GB machine). The default is
  * {@link #defaultMaxConcurrent()}.
+ *
+ * <p>A segmenter that knows how many intra-op threads its session uses on the CPU
+ * ({@link #ModelSegmenter(String, InferenceSession, int, int)}, as {@code BackgroundSwapper} builds
+ * it) also takes that many of the process's cores for each run and waits while other runs hold
+ * them, so that concurrent inferences of all segmenters together never oversubscribe the cores.
  */
 public final class ModelSegmenter implements Segmenter {
     private final String modelName;
@@ -35,6 +41,8 @@ public final class ModelSegmenter implements Segmenter {
     private final ConcurrentLinkedQueue<FloatBuffer[]> buffers = new ConcurrentLinkedQueue<>();
     private final Semaphore turns;
     private final int maxConcurrent;
+    private final int cpuThreads;
+    private final CoreBudget cores;
     private volatile boolean closed;
 
     /**
@@ -51,6 +59,27 @@ public final class ModelSegmenter implements Segmenter {
      * @param maxConcurrent how many inferences may run at once, at least 1
      */
     public ModelSegmenter(String modelName, InferenceSession session, int maxConcurrent) {
+        this(modelName, session, maxConcurrent, 0);
+    }
+
+    /**
+     * @param modelName     the model's name
+     * @param session       an open session; this segmenter owns and closes it
+     * @param maxConcurrent how many inferences may run at once, at least 1
+     * @param cpuThreads    the intra-op threads one run of the session uses on the CPU, taken from
+     *                      the process's cores for each run; 0 when the session runs elsewhere (a GPU)
+     *                      or the count is unknown, and then no cores are taken
+     */
+    public ModelSegmenter(String modelName, InferenceSession session, int maxConcurrent, int cpuThreads) {
+        this(modelName, session, maxConcurrent, cpuThreads, CoreBudget.process());
+    }
+
+    ModelSegmenter(String modelName, InferenceSession session, int maxConcurrent, int cpuThreads, CoreBudget cores) {
+        if (cpuThreads < 0) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "cpuThreads must be >= 0, was " + cpuThreads);
+        }
+        this.cpuThreads = cpuThreads;
+        this.cores = Objects.requireNonNull(cores, "cores");
         this.modelName = Objects.requireNonNull(modelName, "modelName");
         this.session = Objects.requireNonNull(session, "session");
         this.descriptor = session.descriptor();
@@ -83,6 +112,11 @@ public final class ModelSegmenter implements Segmenter {
                     "bgswap.inference.concurrency must be a whole number >= 1, was '" + configured + "'");
         }
         return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    /** @return the intra-op threads a run takes from the process's cores, 0 for none */
+    public int cpuThreads() {
+        return cpuThreads;
     }
 
     /** @return how many inferences may run at once */
@@ -129,7 +163,9 @@ public final class ModelSegmenter implements Segmenter {
                 io = new FloatBuffer[] {direct(descriptor.inputSize()), direct(descriptor.outputSize())};
             }
             TensorPacker.pack(image, descriptor, io[0]);
-            session.run(io[0], io[1]);
+            try (CoreBudget.Lease lease = cores.take(cpuThreads)) {
+                session.run(io[0], io[1]);
+            }
             io[1].get(0, out.data());
             if (descriptor.outputIsLogit()) {
                 float[] d = out.data();
@@ -138,6 +174,9 @@ public final class ModelSegmenter implements Segmenter {
                 }
             }
             return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BgSwapException(ErrorCode.INFERENCE_FAILED, "Interrupted while waiting for cores to run " + modelName, e);
         } finally {
             if (io != null && !closed) {
                 buffers.offer(io);

@@ -53,7 +53,7 @@ final class DjlGraphSession implements InferenceSession {
      */
     static DjlGraphSession open(Graph graph, ModelDescriptor descriptor, SessionOptions options) {
         check(graph, descriptor);
-        Engine engine = DjlRuntime.engine(options.threads());
+        Engine engine = DjlRuntime.engine(options.intraOpThreads());
         ai.djl.Device djlDevice = DjlRuntime.resolve(engine, options.device());
         NDManager manager = engine.newBaseManager(djlDevice);
         try {

@@ -51,7 +51,7 @@ final class DjlTorchScriptSession implements InferenceSession {
     }
 
     static DjlTorchScriptSession open(ModelSource source, SessionOptions options) {
-        Engine engine = DjlRuntime.engine(options.threads());
+        Engine engine = DjlRuntime.engine(options.intraOpThreads());
         ai.djl.Device djlDevice = DjlRuntime.resolve(engine, options.device());
         Model model = Model.newInstance(source.name(), djlDevice, DjlRuntime.ENGINE_NAME);
         try {

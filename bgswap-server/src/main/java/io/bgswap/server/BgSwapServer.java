@@ -10,6 +10,7 @@ import io.bgswap.image.ArgbImage;
 import io.bgswap.image.ImageFiles;
 import io.bgswap.image.ImageFormat;
 import io.bgswap.image.Images;
+import io.bgswap.internal.DaemonThreads;
 import io.bgswap.model.BuiltinModel;
 import io.bgswap.model.ModelStore;
 import org.slf4j.Logger;
@@ -33,11 +34,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -93,10 +92,10 @@ public final class BgSwapServer implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0L, TimeUnit.MILLISECONDS,
                 config.queueCapacity() > 0 ? new ArrayBlockingQueue<>(config.queueCapacity())
                         : new java.util.concurrent.SynchronousQueue<>(),
-                threads("bgswap-worker"), new ThreadPoolExecutor.AbortPolicy());
-        this.timer = new ScheduledThreadPoolExecutor(1, threads("bgswap-timeout"));
+                DaemonThreads.named("bgswap-worker"), new ThreadPoolExecutor.AbortPolicy());
+        this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("bgswap-timeout"));
         this.timer.setRemoveOnCancelPolicy(true);
-        this.httpThreads = Executors.newFixedThreadPool(Math.max(4, config.workers() + 2), threads("bgswap-http"));
+        this.httpThreads = Executors.newFixedThreadPool(Math.max(4, config.workers() + 2), DaemonThreads.named("bgswap-http"));
         InetAddress address = InetAddress.getByName(config.bind());
         this.http = HttpServer.create(new InetSocketAddress(address, config.port()), 128);
         http.setExecutor(httpThreads);
@@ -454,15 +453,6 @@ public final class BgSwapServer implements AutoCloseable {
             }
         }
         return Map.copyOf(files);
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** One request: answered exactly once, by whoever comes first (worker, timer or handler). */

@@ -61,7 +61,7 @@ public record ServerConfig(String bind, int port, int workers, int queueCapacity
         private int port = 8080;
         private int workers = Runtime.getRuntime().availableProcessors();
         private int queueCapacity = -1;
-        private int threadsPerInference = -1;
+        private int threadsPerInference = 0;
         private long maxBodyBytes = 25L << 20;
         private long maxPixels = 40_000_000L;
         private Duration requestTimeout = Duration.ofSeconds(60);
@@ -99,8 +99,10 @@ public record ServerConfig(String bind, int port, int workers, int queueCapacity
         }
 
         /**
-         * @param threads CPU threads per inference, 0 for the backend's default, -1 for the
-         *                default: the cores shared out among the workers
+         * @param threads CPU threads per inference; 0 (the default) for every core the JVM may
+         *                use. Workers' inferences running at once take their threads from the
+         *                process's cores and wait while these are taken, so the default gives one
+         *                request all cores while the other workers decode and encode.
          * @return this
          */
         public Builder threadsPerInference(int threads) {
@@ -158,10 +160,8 @@ public record ServerConfig(String bind, int port, int workers, int queueCapacity
 
         /** @return the settings */
         public ServerConfig build() {
-            int cores = Runtime.getRuntime().availableProcessors();
             int queue = queueCapacity == -1 ? 2 * workers : queueCapacity;
-            int threads = threadsPerInference == -1 ? Math.max(1, cores / Math.max(1, workers)) : threadsPerInference;
-            return new ServerConfig(bind, port, workers, queue, threads, maxBodyBytes, maxPixels, requestTimeout,
+            return new ServerConfig(bind, port, workers, queue, threadsPerInference, maxBodyBytes, maxPixels, requestTimeout,
                     shutdownGrace, defaultModel, backend, device, modelStore);
         }
     }

@@ -5,6 +5,7 @@ import io.bgswap.BgSwapException;
 import io.bgswap.Device;
 import io.bgswap.ErrorCode;
 import io.bgswap.model.ModelStore;
+import io.bgswap.spi.SessionOptions;
 import org.apache.spark.SparkFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,12 @@ final class ExecutorSwappers {
         if (key.tarballs() != null) {
             store.tarballs(resolveLocation(key.tarballs(), "tarball directory"));
         }
-        BackgroundSwapper.Builder b = BackgroundSwapper.builder().modelStore(store.build()).threads(key.threads());
+        // One inference per task slot: each task runs one image at a time with key.threads()
+        // intra-op threads, and the process's core budget keeps the sum within the cores. The
+        // library's default bound (half the cores) would leave half the task slots waiting.
+        int threads = new SessionOptions(Device.AUTO, key.threads()).intraOpThreads();
+        BackgroundSwapper.Builder b = BackgroundSwapper.builder().modelStore(store.build()).threads(key.threads())
+                .maxConcurrentInferences(Math.max(1, SessionOptions.defaultThreads() / threads));
         if (key.model() != null) {
             b.model(key.model());
         }

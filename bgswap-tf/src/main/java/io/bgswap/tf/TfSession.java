@@ -114,7 +114,7 @@ final class TfSession implements InferenceSession {
         org.tensorflow.Graph graph = new org.tensorflow.Graph();
         try {
             TfGraphBuilder.Built built = TfGraphBuilder.build(graph, model, TfDevices.spec(device));
-            Session session = newSession(graph, TfDevices.config(device, options.threads()), name, device);
+            Session session = newSession(graph, TfDevices.config(device, options.intraOpThreads()), name, device);
             LOG.debug("TensorFlow graph for {} built on {}", name, device);
             return new TfSession(name, descriptor, device, graph, null, session,
                     new Feed(built.inputs().get(in.name()), null), new Fetch(built.outputs().get(out.name()), null));
@@ -151,7 +151,7 @@ final class TfSession implements InferenceSession {
         SavedModelBundle bundle;
         try {
             bundle = SavedModelBundle.loader(model.path().toString()).withTags(SavedModelBundle.DEFAULT_TAG)
-                    .withConfigProto(TfDevices.config(device, options.threads())).load();
+                    .withConfigProto(TfDevices.config(device, options.intraOpThreads())).load();
         } catch (RuntimeException | LinkageError e) {
             throw wrap(e, model.name());
         }

@@ -4,11 +4,11 @@ import io.bgswap.Background;
 import io.bgswap.BackgroundSwapper;
 import io.bgswap.BgSwapException;
 import io.bgswap.ErrorCode;
+import io.bgswap.batch.StillImageBatch;
 import io.bgswap.compositing.CompositeOptions;
 import io.bgswap.compositing.LinearLightCompositor;
 import io.bgswap.spi.Providers;
 import io.bgswap.image.ArgbImage;
-import io.bgswap.image.FloatImage;
 import io.bgswap.image.ImageFiles;
 import io.bgswap.image.ImageFormat;
 import io.bgswap.image.Images;
@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -126,42 +127,39 @@ final class ReplaceCommand implements Callable<Integer> {
         Background bg = Background.parse(background);
         long maxPixels = (long) (maxMegapixels * 1_000_000);
         int failed = 0;
-        CompositeOptions options = compositeOptions();
-        BackgroundSwapper.Builder builder = modelOptions.builder().compositor(new LinearLightCompositor(options));
-        if (matter != null) {
-            builder.matter(Providers.matter(matter).create());
-        }
-        try (BackgroundSwapper swapper = builder.build();
+        Map<Path, Path> written = new HashMap<>();
+        try (BackgroundSwapper swapper = openSwapper();
              ProgressBar bar = files.size() > 1 ? new ProgressBarBuilder().setTaskName("bgswap").setInitialMax(files.size())
-                     .setStyle(ProgressBarStyle.ASCII).setUnit(" img", 1).build() : null) {
-            Map<Path, Path> written = new HashMap<>();
-            for (Path in : files) {
-                Path out = toDirectory ? output.resolve(stem(in) + "." + dirFormat.extension()) : output;
-                try {
-                    checkTarget(in, out, written);
-                    ArgbImage image = ImageFiles.read(in, maxPixels);
-                    ArgbImage result;
-                    if (matteOnly) {
-                        FloatImage alpha = swapper.matte(image);
-                        result = Images.matteToArgb(alpha);
-                    } else {
-                        result = swapper.replace(image, bg);
-                    }
-                    ImageFiles.write(result, out, quality);
-                    written.put(out.toAbsolutePath().normalize(), in);
+                     .setStyle(ProgressBarStyle.ASCII).setUnit(" img", 1).build() : null;
+             // the next file is read and the previous one matted and written while one is in inference
+             StillImageBatch<Path, Path> batch = StillImageBatch.<Path, Path>builder(swapper, in -> {
+                 checkTarget(in, target(in, toDirectory, dirFormat), written);
+                 return ImageFiles.read(in, maxPixels);
+             }, (in, image, alpha) -> {
+                 Path out = target(in, toDirectory, dirFormat);
+                 ImageFiles.write(matteOnly ? Images.matteToArgb(alpha) : swapper.compositor().composite(image, alpha, bg), out, quality);
+                 return out;
+             }).build()) {
+            for (Iterator<StillImageBatch.Outcome<Path, Path>> it = batch.process(files.iterator()); it.hasNext(); ) {
+                StillImageBatch.Outcome<Path, Path> outcome = it.next();
+                Path in = outcome.item();
+                Throwable failure = outcome.failure();
+                if (failure == null) {
                     if (bar == null) {
-                        err.println("Wrote " + out);
+                        err.println("Wrote " + outcome.result());
                     }
-                } catch (BgSwapException e) {
+                } else if (failure instanceof BgSwapException e) {
                     if (isSetupFailure(e.code())) {
                         throw e;
                     }
                     failed++;
                     err.println("bgswap: " + named(in, e.getMessage()) + " [" + e.code() + "]");
-                } catch (RuntimeException | OutOfMemoryError e) {
+                } else if (failure instanceof Exception || failure instanceof OutOfMemoryError) {
                     // A fault on one input must not cost the rest of the batch.
                     failed++;
-                    err.println("bgswap: " + in + ": unexpected failure, please report it: " + e);
+                    err.println("bgswap: " + in + ": unexpected failure, please report it: " + failure);
+                } else {
+                    throw (Error) failure;
                 }
                 if (bar != null) {
                     bar.step();
@@ -222,7 +220,14 @@ final class ReplaceCommand implements Callable<Integer> {
         return builder.build();
     }
 
-    /** Refuses to overwrite an input, or an output this run has already written from another input. */
+    private Path target(Path in, boolean toDirectory, ImageFormat dirFormat) {
+        return toDirectory ? output.resolve(stem(in) + "." + dirFormat.extension()) : output;
+    }
+
+    /**
+     * Refuses to overwrite an input, or an output this run has already claimed for another input.
+     * Called in input order from the batch's one reading thread.
+     */
     private static void checkTarget(Path in, Path out, Map<Path, Path> written) {
         Path target = out.toAbsolutePath().normalize();
         if (target.equals(in.toAbsolutePath().normalize())) {
@@ -233,6 +238,7 @@ final class ReplaceCommand implements Callable<Integer> {
             throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, in + ": its output " + out + " was already written for "
                     + earlier + "; rename one of the inputs");
         }
+        written.put(target, in);
     }
 
     static String named(Path in, String message) {

@@ -1,4 +1,4 @@
-package io.bgswap.examples.bench;
+package io.bgswap.bench;
 
 import io.bgswap.Background;
 import io.bgswap.Compositor;
@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * not depend on how fast the machine is.
  *
  * <pre>
- * java -cp bgswap-examples/target/bgswap.jar io.bgswap.examples.bench.PipelineBench \
+ * java -cp bgswap-bench/target/bgswap-bench.jar io.bgswap.bench.PipelineBench \
  *     [--model isnet-medium] [--backend onnx] [--matter closed-form|guided] [--rounds 2] [--images ../shared/eval/image]
  * </pre>
  */

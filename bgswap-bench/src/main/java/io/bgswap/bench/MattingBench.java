@@ -1,4 +1,4 @@
-package io.bgswap.examples.bench;
+package io.bgswap.bench;
 
 import io.bgswap.BackgroundSwapper;
 import io.bgswap.Matter;
@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * time measured in the same process, so the ratios do not depend on the machine.
  *
  * <pre>
- * java -cp bgswap-examples/target/bgswap.jar io.bgswap.examples.bench.MattingBench \
+ * java -cp bgswap-bench/target/bgswap-bench.jar io.bgswap.bench.MattingBench \
  *     [--model portrait] [--rounds 3] [--images ../shared/eval/image]
  * </pre>
  */

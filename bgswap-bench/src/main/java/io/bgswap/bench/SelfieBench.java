@@ -1,4 +1,4 @@
-package io.bgswap.examples.bench;
+package io.bgswap.bench;
 
 import io.bgswap.Device;
 import io.bgswap.image.ArgbImage;
@@ -29,7 +29,7 @@ import java.util.Locale;
  * reused as a video loop would. The session time is the baseline the other stages are reported
  * against.
  *
- * <p>Usage: {@code java -cp bgswap.jar io.bgswap.examples.bench.SelfieBench [model] [frames]
+ * <p>Usage: {@code java -cp bgswap-bench/target/bgswap-bench.jar io.bgswap.bench.SelfieBench [model] [frames]
  * [threads] [image]}; defaults {@code selfie 300 2}, frame 1280x720 made from an evaluation
  * image when one is given, else a synthetic frame.
  */

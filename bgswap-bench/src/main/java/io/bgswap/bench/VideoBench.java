@@ -1,4 +1,4 @@
-package io.bgswap.examples.bench;
+package io.bgswap.bench;
 
 import io.bgswap.Background;
 import io.bgswap.BackgroundSwapper;

@@ -1,12 +1,14 @@
-package io.bgswap.examples.bench;
+package io.bgswap.bench;
 
 import io.bgswap.Background;
 import io.bgswap.BackgroundSwapper;
+import io.bgswap.Device;
 import io.bgswap.image.ArgbImage;
 import io.bgswap.image.ImageFiles;
 import io.bgswap.image.ImageFormat;
 import io.bgswap.server.BgSwapServer;
 import io.bgswap.server.ServerConfig;
+import io.bgswap.spi.SessionOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
  * the 503s the service shed on purpose, any other error, and the process's resident memory.
  *
  * <pre>
- * java -Xmx1g -cp bgswap-examples/target/bgswap.jar io.bgswap.examples.bench.ServiceLoadTest \
+ * java -Xmx1g -cp bgswap-bench/target/bgswap-bench.jar io.bgswap.bench.ServiceLoadTest \
  *     --model isnet-small --seconds 60 --clients 8 --image ../shared/eval/image/p_07141906.jpg
  * </pre>
  *
@@ -94,8 +96,9 @@ public final class ServiceLoadTest implements Callable<Integer> {
         try (BgSwapServer server = BgSwapServer.start(config.build())) {
             server.preload(model);
             ServerConfig c = server.config();
-            System.out.printf(Locale.ROOT, "service: %d workers x %d threads, queue %d%n",
-                    c.workers(), c.threadsPerInference(), c.queueCapacity());
+            System.out.printf(Locale.ROOT, "service: %d workers, %d threads per inference%s, queue %d%n",
+                    c.workers(), new SessionOptions(Device.AUTO, c.threadsPerInference()).intraOpThreads(),
+                    c.threadsPerInference() == 0 ? " (default; inferences share the cores)" : "", c.queueCapacity());
             URI target = server.uri().resolve("v1/replace?format=jpg&background="
                     + background.replace("#", "%23"));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
