@@ -51,6 +51,8 @@ public final class PersonAwareSegmenter implements Segmenter {
     private static final float SOFT_HIGH = 0.95f;
     /** Share of the image the prior must cover to count as a person; below it ISNet stands alone. */
     private static final float MIN_PERSON_SHARE = 0.002f;
+    /** Prior below which ISNet's pixels are not a person's whatever their distance (a logo, a sign beside the head). */
+    private static final float PRIOR_TAIL = 0.02f;
     /** How much farther than {@code reach} a part of ISNet's mask that lies mostly in the prior counts (a hand, an arm). */
     private static final float ATTACHED_REACH = 3f;
     private final Segmenter detail;
@@ -157,12 +159,14 @@ public final class PersonAwareSegmenter implements Segmenter {
         } else {
             size = extent(m, w, h);
             boolean[] core = Morphology.erode(m, w, h, radius(settings.core(), size));
+            // ISNet's pixels near the prior, or on a part of ISNet's mask that lies mostly in the
+            // prior (a hand the prior cut short), are the person's where the prior gives them some chance
             boolean[] near = Morphology.dilate(m, w, h, radius(settings.reach(), size));
             boolean[] attached = attached(f, m, w);
             boolean[] farther = Morphology.dilate(m, w, h, radius(ATTACHED_REACH * settings.reach(), size));
             person = new boolean[n];
             for (int i = 0; i < n; i++) {
-                person[i] = core[i] || (f[i] && (near[i] || (attached[i] && farther[i])));
+                person[i] = core[i] || (f[i] && s[i] > PRIOR_TAIL && (near[i] || (attached[i] && farther[i])));
             }
         }
         boolean[] background = Morphology.not(person);
@@ -177,7 +181,11 @@ public final class PersonAwareSegmenter implements Segmenter {
         boolean[] detailEdgeB = Morphology.dilate(Morphology.not(f), w, h, edge);
         float[] out = new float[n];
         for (int i = 0; i < n; i++) {
-            boolean unsure = (f[i] != m[i]) || (d[i] > SOFT_LOW && d[i] < SOFT_HIGH && detailEdge[i] && detailEdgeB[i]);
+            // the models disagree where ISNet reaches beyond the prior (hair, a hand), where the
+            // prior reaches beyond ISNet (its coarse edge, a gap between arm and body) and where
+            // ISNet misses part of the person: near the boundary the photo decides
+            boolean disagree = f[i] != m[i];
+            boolean unsure = disagree || (d[i] > SOFT_LOW && d[i] < SOFT_HIGH && detailEdge[i] && detailEdgeB[i]);
             boolean unknown = (nearP[i] && nearB[i]) || (unsure && wideP[i] && wideB[i]);
             out[i] = unknown ? Math.max(UNKNOWN_MIN, Math.min(UNKNOWN_MAX, d[i])) : (person[i] ? 1f : 0f);
         }

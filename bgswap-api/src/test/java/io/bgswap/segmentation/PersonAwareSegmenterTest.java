@@ -14,9 +14,14 @@ import static org.assertj.core.api.Assertions.within;
 class PersonAwareSegmenterTest {
     private static final int N = 200;
 
-    /** Prior: a person occupying the square 60..140 (coarse, 50x50). */
+    /** Prior: a person occupying the square 60..140 (coarse, 50x50) with a faint tail around it. */
     private static FloatImage prior() {
         FloatImage s = FloatImage.create(50, 50);
+        for (int y = 12; y < 38; y++) {
+            for (int x = 12; x < 38; x++) {
+                s.data()[y * 50 + x] = 0.1f; // the prior's soft tail around the person
+            }
+        }
         for (int y = 15; y < 35; y++) {
             for (int x = 15; x < 35; x++) {
                 s.data()[y * 50 + x] = 0.95f;
