@@ -6,6 +6,10 @@ import io.bgswap.image.FloatImage;
 /**
  * Turns a coarse person probability into a soft alpha matte at the photo's full resolution, using
  * the photo to place edges. Discovered through {@link io.bgswap.spi.MatterProvider}.
+ *
+ * <p>A probability of exactly {@code 0} or {@code 1} is a decision of the segmenter (definite
+ * background, definite person; {@link io.bgswap.segmentation.PersonAwareSegmenter} draws a whole
+ * trimap that way): a matter that solves for alpha in an unknown region should keep such pixels.
  * Implementations are thread-safe.
  */
 public interface Matter {

@@ -7,8 +7,9 @@ import io.bgswap.image.Resize;
 
 /**
  * Renders one evaluated image as a strip of five panels, so a person can look instead of read:
- * input, predicted alpha, reference alpha, error map, composite. In the error map red marks alpha
- * that is too high, blue alpha that is too low, brightness the size of the error. Thread-safe: the
+ * input, predicted alpha, reference alpha, error map, composite. On the predicted alpha the pixels
+ * counted by {@link VisibleErrors} are marked: see-through in red, ghost in blue. In the error map
+ * red marks alpha that is too high, blue alpha that is too low, brightness the size of the error. Thread-safe: the
  * class holds no state.
  */
 public final class ContactSheet {
@@ -34,7 +35,7 @@ public final class ContactSheet {
         int pw = Math.max(1, Math.round((float) input.width() * ph / input.height()));
         ArgbImage[] panels = {
             Resize.bilinear(input, pw, ph),
-            Resize.bilinear(Images.matteToArgb(predicted), pw, ph),
+            Resize.bilinear(markedMatte(predicted, reference), pw, ph),
             Resize.bilinear(Images.matteToArgb(reference), pw, ph),
             Resize.bilinear(errorMap(predicted, reference), pw, ph),
             Resize.bilinear(composite, pw, ph),
@@ -52,6 +53,25 @@ public final class ContactSheet {
             }
         }
         return new ArgbImage(w, ph, out);
+    }
+
+    /**
+     * @param predicted the predicted matte
+     * @param reference the reference matte
+     * @return the predicted matte in gray, see-through pixels in red, ghost pixels in blue
+     */
+    public static ArgbImage markedMatte(FloatImage predicted, FloatImage reference) {
+        ArgbImage gray = Images.matteToArgb(predicted);
+        byte[] marks = MatteEvaluator.visibleErrorMask(predicted, reference);
+        int[] px = gray.pixels();
+        for (int i = 0; i < px.length; i++) {
+            if (marks[i] == MatteEvaluator.SEE_THROUGH) {
+                px[i] = 0xFFFF2020;
+            } else if (marks[i] == MatteEvaluator.GHOST) {
+                px[i] = 0xFF3070FF;
+            }
+        }
+        return gray;
     }
 
     /**

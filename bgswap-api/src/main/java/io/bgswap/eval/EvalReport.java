@@ -28,12 +28,20 @@ public record EvalReport(String label, List<EvalRow> rows) {
 
     /** @return the mean of every error over the rows (pixel counts are summed) */
     public MatteMetrics mean() {
-        return new MatteMetrics(meanOf(r -> r.metrics().overall()), meanOf(r -> r.metrics().band()));
+        return new MatteMetrics(meanOf(r -> r.metrics().overall()), meanOf(r -> r.metrics().band()), meanVisible());
     }
 
     /** @return the mean of the per-image seconds */
     public double meanSeconds() {
         return rows.stream().mapToDouble(EvalRow::seconds).average().orElse(0);
+    }
+
+    private VisibleErrors meanVisible() {
+        return new VisibleErrors(
+                rows.stream().mapToDouble(r -> r.metrics().visible().seeThrough()).average().orElse(Double.NaN),
+                rows.stream().mapToDouble(r -> r.metrics().visible().ghost()).average().orElse(Double.NaN),
+                rows.stream().mapToLong(r -> r.metrics().visible().solidPixels()).sum(),
+                rows.stream().mapToLong(r -> r.metrics().visible().clearPixels()).sum());
     }
 
     private ErrorSet meanOf(java.util.function.Function<EvalRow, ErrorSet> pick) {
@@ -46,7 +54,7 @@ public record EvalReport(String label, List<EvalRow> rows) {
     /**
      * CSV with a header; one line per image and a last line named {@code MEAN}. Columns: name,
      * width, height, seconds, then sad, mse, grad, conn, mad, iou overall, then the same with the
-     * suffix {@code _band}.
+     * suffix {@code _band}, then {@code see_through} and {@code ghost} as shares (0..1).
      *
      * @return the CSV text
      */
@@ -58,7 +66,7 @@ public record EvalReport(String label, List<EvalRow> rows) {
         for (String c : COLUMNS) {
             sb.append(',').append(c).append("_band");
         }
-        sb.append('\n');
+        sb.append(",see_through,ghost\n");
         for (EvalRow r : rows) {
             line(sb, r.name(), r.width(), r.height(), r.seconds(), r.metrics());
         }
@@ -72,7 +80,7 @@ public record EvalReport(String label, List<EvalRow> rows) {
             sb.append(',').append(fmt(e.sad())).append(',').append(fmt(e.mse())).append(',').append(fmt(e.gradient()))
                     .append(',').append(fmt(e.connectivity())).append(',').append(fmt(e.mad())).append(',').append(fmt(e.iou()));
         }
-        sb.append('\n');
+        sb.append(',').append(fmt(m.visible().seeThrough())).append(',').append(fmt(m.visible().ghost())).append('\n');
     }
 
     private static String fmt(double v) {
@@ -97,13 +105,16 @@ public record EvalReport(String label, List<EvalRow> rows) {
         StringWriter sw = new StringWriter();
         PrintWriter out = new PrintWriter(sw);
         out.println(label);
-        out.printf(Locale.ROOT, "%-14s %6s | %8s %9s %8s %8s %7s %6s | %8s %9s %8s %8s %7s %6s%n", "image", "sec",
-                "SAD", "MSE", "Grad", "Conn", "MAD", "IoU", "SAD.b", "MSE.b", "Grad.b", "Conn.b", "MAD.b", "IoU.b");
+        out.printf(Locale.ROOT, "%-14s %6s | %8s %9s %8s %8s %7s %6s | %8s %9s %8s %8s %7s %6s | %6s %6s%n", "image", "sec",
+                "SAD", "MSE", "Grad", "Conn", "MAD", "IoU", "SAD.b", "MSE.b", "Grad.b", "Conn.b", "MAD.b", "IoU.b",
+                "Thru%", "Ghost%");
         for (EvalRow r : rows) {
             row(out, r.name(), r.seconds(), r.metrics());
         }
         row(out, "MEAN", meanSeconds(), mean());
-        out.println("SAD, Grad, Conn are sums / 1000; .b = boundary band");
+        out.println("SAD, Grad, Conn are sums / 1000; .b = boundary band; Thru% = see-through share of the solid interior,"
+                + " Ghost% = opaque share of the clear background (both more than " + MatteEvaluator.VISIBLE_MARGIN
+                + " px from the reference's edges)");
         out.flush();
         return sw.toString();
     }
@@ -111,8 +122,9 @@ public record EvalReport(String label, List<EvalRow> rows) {
     private static void row(PrintWriter out, String name, double s, MatteMetrics m) {
         ErrorSet o = m.overall();
         ErrorSet b = m.band();
-        out.printf(Locale.ROOT, "%-14s %6.2f | %8.2f %9.5f %8.2f %8.2f %7.4f %6.4f | %8.2f %9.5f %8.2f %8.2f %7.4f %6.4f%n",
+        out.printf(Locale.ROOT, "%-14s %6.2f | %8.2f %9.5f %8.2f %8.2f %7.4f %6.4f | %8.2f %9.5f %8.2f %8.2f %7.4f %6.4f | %6.2f %6.2f%n",
                 name, s, o.sad(), o.mse(), o.gradient(), o.connectivity(), o.mad(), o.iou(),
-                b.sad(), b.mse(), b.gradient(), b.connectivity(), b.mad(), b.iou());
+                b.sad(), b.mse(), b.gradient(), b.connectivity(), b.mad(), b.iou(),
+                100 * m.visible().seeThrough(), 100 * m.visible().ghost());
     }
 }

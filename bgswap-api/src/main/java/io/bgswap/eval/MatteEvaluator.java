@@ -27,6 +27,8 @@ import java.util.Objects;
  *       {@code sum |phi(a) - phi(r)|}, reported / 1000.</li>
  *   <li><b>MAD</b>: {@code mean |a - r|}.</li>
  *   <li><b>IoU</b>: of the masks {@code a >= 0.5} and {@code r >= 0.5}.</li>
+ *   <li><b>see-through</b> and <b>ghost</b> ({@link VisibleErrors}): shares of the solid interior
+ *       left transparent and of the clear background left opaque, away from any edge.</li>
  * </ul>
  *
  * <p>The <b>boundary band</b> is the set of pixels within Chebyshev distance {@code bandRadius}
@@ -42,6 +44,20 @@ public final class MatteEvaluator {
     static final double GRADIENT_SIGMA = 1.4;
     static final float CONNECTIVITY_STEP = 0.1f;
     static final float CONNECTIVITY_THETA = 0.15f;
+    /** Reference alpha from which a pixel is solid person, for the see-through share. */
+    public static final float SOLID_REFERENCE = 0.99f;
+    /** Predicted alpha below which a solid pixel is see-through. */
+    public static final float SEE_THROUGH_BELOW = 0.9f;
+    /** Reference alpha up to which a pixel is clear background, for the ghost share. */
+    public static final float CLEAR_REFERENCE = 0.01f;
+    /** Predicted alpha above which a clear pixel is a ghost. */
+    public static final float GHOST_ABOVE = 0.1f;
+    /** Chebyshev distance in pixels that solid and clear pixels must keep from any other reference pixel. */
+    public static final int VISIBLE_MARGIN = 10;
+    /** {@link #visibleErrorMask} value of a see-through pixel. */
+    public static final byte SEE_THROUGH = 1;
+    /** {@link #visibleErrorMask} value of a ghost pixel. */
+    public static final byte GHOST = 2;
 
     private MatteEvaluator() {
     }
@@ -64,10 +80,7 @@ public final class MatteEvaluator {
     public static MatteMetrics measure(FloatImage predicted, FloatImage reference, int bandRadius) {
         Objects.requireNonNull(predicted, "predicted");
         Objects.requireNonNull(reference, "reference");
-        if (!predicted.sameSize(reference)) {
-            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "predicted matte is " + predicted.width() + "x"
-                    + predicted.height() + " but the reference is " + reference.width() + "x" + reference.height());
-        }
+        checkSameSize(predicted, reference);
         if (bandRadius < 0) {
             throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "band radius must be >= 0, was " + bandRadius);
         }
@@ -93,7 +106,77 @@ public final class MatteEvaluator {
                 inBand.add(diff, dg, conn, pa, pr);
             }
         }
-        return new MatteMetrics(all.result(), inBand.result());
+        return new MatteMetrics(all.result(), inBand.result(), visibleErrors(a, r, w, h));
+    }
+
+    /**
+     * The see-through and ghost shares (see {@link VisibleErrors}).
+     *
+     * @param predicted the matte to judge, alpha in [0, 1]
+     * @param reference the reference matte, same size
+     * @return both shares
+     */
+    public static VisibleErrors visibleErrors(FloatImage predicted, FloatImage reference) {
+        checkSameSize(predicted, reference);
+        return visibleErrors(clamped(predicted.data()), clamped(reference.data()), predicted.width(), predicted.height());
+    }
+
+    private static VisibleErrors visibleErrors(float[] a, float[] r, int w, int h) {
+        byte[] mask = new byte[a.length];
+        long[] counts = visibleErrorMask(a, r, w, h, mask);
+        return new VisibleErrors(counts[1] == 0 ? 0 : (double) counts[0] / counts[1],
+                counts[3] == 0 ? 0 : (double) counts[2] / counts[3], counts[1], counts[3]);
+    }
+
+    /**
+     * Marks the pixels that {@link VisibleErrors} counts as errors, for pictures.
+     *
+     * @param predicted the matte to judge, alpha in [0, 1]
+     * @param reference the reference matte, same size
+     * @return per pixel {@link #SEE_THROUGH}, {@link #GHOST} or 0, row-major
+     */
+    public static byte[] visibleErrorMask(FloatImage predicted, FloatImage reference) {
+        checkSameSize(predicted, reference);
+        byte[] mask = new byte[predicted.data().length];
+        visibleErrorMask(clamped(predicted.data()), clamped(reference.data()), predicted.width(), predicted.height(), mask);
+        return mask;
+    }
+
+    /** @return see-through count, solid count, ghost count, clear count */
+    private static long[] visibleErrorMask(float[] a, float[] r, int w, int h, byte[] mask) {
+        float[] notSolid = new float[r.length];
+        float[] notClear = new float[r.length];
+        for (int i = 0; i < r.length; i++) {
+            notSolid[i] = r[i] < SOLID_REFERENCE ? 1f : 0f;
+            notClear[i] = r[i] > CLEAR_REFERENCE ? 1f : 0f;
+        }
+        // one such pixel in the window gives a mean of at least 1 / (2m + 1)^2, far above rounding
+        float[] nearNotSolid = BoxFilter.mean(new FloatImage(w, h, notSolid), VISIBLE_MARGIN).data();
+        float[] nearNotClear = BoxFilter.mean(new FloatImage(w, h, notClear), VISIBLE_MARGIN).data();
+        long[] counts = new long[4];
+        for (int i = 0; i < r.length; i++) {
+            if (notSolid[i] == 0f && nearNotSolid[i] < 1e-4f) {
+                counts[1]++;
+                if (a[i] < SEE_THROUGH_BELOW) {
+                    counts[0]++;
+                    mask[i] = SEE_THROUGH;
+                }
+            } else if (notClear[i] == 0f && nearNotClear[i] < 1e-4f) {
+                counts[3]++;
+                if (a[i] > GHOST_ABOVE) {
+                    counts[2]++;
+                    mask[i] = GHOST;
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static void checkSameSize(FloatImage predicted, FloatImage reference) {
+        if (!predicted.sameSize(reference)) {
+            throw new BgSwapException(ErrorCode.INVALID_ARGUMENT, "predicted matte is " + predicted.width() + "x"
+                    + predicted.height() + " but the reference is " + reference.width() + "x" + reference.height());
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ package io.bgswap.eval;
  *
  * @param overall errors over every pixel
  * @param band    errors over the boundary band (see {@link MatteEvaluator#boundaryBand})
+ * @param visible see-through and ghost shares away from the edges
  */
-public record MatteMetrics(ErrorSet overall, ErrorSet band) {
+public record MatteMetrics(ErrorSet overall, ErrorSet band, VisibleErrors visible) {
 }

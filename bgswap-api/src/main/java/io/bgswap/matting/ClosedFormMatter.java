@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>The photo and the probability are brought to the working resolution (long side
  *       {@code workingSize}); a {@link Trimap} marks as unknown the pixels the model is unsure
- *       about and a band of {@code bandRadius} working pixels around its 0.5 boundary.</li>
+ *       about and a band of {@code bandRadius} working pixels around its 0.5 boundary, except
+ *       where the segmenter has decided (values of exactly 0 or 1, see {@link Matter}): a
+ *       segmenter that draws its own unknown band is matted in that band only.</li>
  *   <li>Inside the band alpha minimises {@code a' L a + lambda |a - p|^2}, with {@code L} the
  *       matting Laplacian of the colour photo (windows of radius {@code radius}, regularisation
  *       {@code eps}), the known pixels fixed to 0 or 1 and a weak pull {@code lambda} towards the
@@ -49,7 +51,7 @@ public final class ClosedFormMatter implements Matter {
     public record Settings(int workingSize, int bandRadius, int radius, float eps, float lambda, int iterations,
                            float tolerance) {
         /** The defaults, chosen on the evaluation set (see docs/quality.md). */
-        public static final Settings DEFAULT = new Settings(640, 6, 1, 1e-5f, 1f, 60, 1e-3f);
+        public static final Settings DEFAULT = new Settings(640, 6, 1, 1e-5f, 0.01f, 60, 1e-3f);
 
         public Settings {
             if (workingSize < 16 || bandRadius < 1 || radius < 1 || !(eps > 0f) || !(lambda >= 0f) || iterations < 1
@@ -88,7 +90,8 @@ public final class ClosedFormMatter implements Matter {
             }
         }
         FloatImage p = Resize.bilinear(probability, ww, wh);
-        Trimap trimap = Trimap.fromProbability(p, settings.bandRadius(), 0.02f, 0.98f);
+        Trimap trimap = Trimap.fromProbability(p, settings.bandRadius(), 0.02f, 0.98f,
+                Resize.bilinear(decisions(probability), ww, wh));
         ColorGuide guide = new ColorGuide(low, settings.radius(), settings.eps());
         float[] alpha = solve(guide, trimap, p.data());
 
@@ -110,6 +113,19 @@ public final class ClosedFormMatter implements Matter {
             }
         }
         return new FloatImage(w, h, out);
+    }
+
+    /**
+     * @param probability a segmenter's output
+     * @return 1 where it holds a decision (exactly 0 or 1, see {@link Matter}), else 0
+     */
+    static FloatImage decisions(FloatImage probability) {
+        float[] p = probability.data();
+        float[] out = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = p[i] == 0f || p[i] == 1f ? 1f : 0f;
+        }
+        return new FloatImage(probability.width(), probability.height(), out);
     }
 
     /**

@@ -38,6 +38,23 @@ public record Trimap(int width, int height, byte[] labels) {
      * @return the trimap
      */
     public static Trimap fromProbability(FloatImage probability, int radius, float low, float high) {
+        return fromProbability(probability, radius, low, high, null);
+    }
+
+    /**
+     * Like {@link #fromProbability(FloatImage, int, float, float)}, but pixels the segmenter has
+     * already decided stay known even near the {@code 0.5} boundary: only its own unknown pixels
+     * (and the model's uncertain ones) are solved.
+     *
+     * @param probability person probability
+     * @param radius      half-width of the band around the 0.5 boundary, in pixels of {@code probability}
+     * @param low         probabilities at or below are background unless near the boundary
+     * @param high        probabilities at or above are foreground unless near the boundary
+     * @param decided     per pixel of {@code probability}, 1 where the segmenter decided it (see
+     *                    {@link io.bgswap.Matter}), below 1 elsewhere; {@code null} for none
+     * @return the trimap
+     */
+    public static Trimap fromProbability(FloatImage probability, int radius, float low, float high, FloatImage decided) {
         if (radius < 0 || !(low >= 0f && low < 0.5f && high > 0.5f && high <= 1f)) {
             throw new BgSwapException(ErrorCode.INVALID_ARGUMENT,
                     "trimap needs radius >= 0 and 0 <= low < 0.5 < high <= 1, got " + radius + ", " + low + ", " + high);
@@ -51,7 +68,8 @@ public record Trimap(int width, int height, byte[] labels) {
                 : BoxFilter.mean(new FloatImage(probability.width(), probability.height(), inside), radius).data();
         byte[] labels = new byte[p.length];
         for (int i = 0; i < p.length; i++) {
-            boolean mixed = near[i] > 1e-4f && near[i] < 1f - 1e-4f;
+            boolean mixed = near[i] > 1e-4f && near[i] < 1f - 1e-4f
+                    && (decided == null || decided.data()[i] < 1f - 1e-4f);
             if (mixed || (p[i] > low && p[i] < high)) {
                 labels[i] = UNKNOWN;
             } else {

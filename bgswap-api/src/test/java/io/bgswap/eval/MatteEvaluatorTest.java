@@ -163,4 +163,56 @@ class MatteEvaluatorTest {
         assertThatThrownBy(() -> MatteEvaluator.measure(FloatImage.create(2, 2), FloatImage.create(3, 2)))
                 .isInstanceOf(BgSwapException.class);
     }
+
+    /** A 60x40 reference: solid person on the left half, clear background on the right, a soft seam between. */
+    private static FloatImage halves() {
+        FloatImage ref = FloatImage.create(60, 40);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 60; x++) {
+                ref.data()[y * 60 + x] = x < 29 ? 1f : (x == 29 ? 0.5f : 0f);
+            }
+        }
+        return ref;
+    }
+
+    @Test
+    void seeThroughCountsOnlySolidPixelsFarFromTheEdge() {
+        FloatImage ref = halves();
+        FloatImage pred = ref.copy();
+        // solid pixels farther than 10 px from the seam (x = 29): x in 0..18, 19 columns x 40 rows
+        pred.data()[5 * 60 + 3] = 0.85f;    // see-through
+        pred.data()[6 * 60 + 3] = 0.95f;    // still solid enough
+        pred.data()[7 * 60 + 25] = 0f;      // near the seam: not counted
+        VisibleErrors v = MatteEvaluator.measure(pred, ref).visible();
+        assertThat(v.solidPixels()).isEqualTo(19 * 40);
+        assertThat(v.seeThrough()).isCloseTo(1.0 / (19 * 40), within(1e-12));
+        assertThat(v.ghost()).isZero();
+        byte[] mask = MatteEvaluator.visibleErrorMask(pred, ref);
+        assertThat(mask[5 * 60 + 3]).isEqualTo(MatteEvaluator.SEE_THROUGH);
+        assertThat(mask[7 * 60 + 25]).isZero();
+    }
+
+    @Test
+    void ghostCountsOnlyClearPixelsFarFromTheEdge() {
+        FloatImage ref = halves();
+        FloatImage pred = ref.copy();
+        // clear pixels farther than 10 px from the seam: x in 40..59, 20 columns x 40 rows
+        pred.data()[10 * 60 + 50] = 0.2f;   // ghost
+        pred.data()[11 * 60 + 50] = 0.1f;   // not above 0.1
+        pred.data()[12 * 60 + 35] = 1f;     // near the seam: not counted
+        VisibleErrors v = MatteEvaluator.visibleErrors(pred, ref);
+        assertThat(v.clearPixels()).isEqualTo(20 * 40);
+        assertThat(v.ghost()).isCloseTo(1.0 / (20 * 40), within(1e-12));
+        assertThat(v.seeThrough()).isZero();
+        assertThat(MatteEvaluator.visibleErrorMask(pred, ref)[10 * 60 + 50]).isEqualTo(MatteEvaluator.GHOST);
+    }
+
+    @Test
+    void noSolidOrClearPixelsMeansNoShare() {
+        FloatImage ref = img(2, 2, 0.5f, 0.5f, 0.5f, 0.5f);
+        VisibleErrors v = MatteEvaluator.visibleErrors(FloatImage.create(2, 2), ref);
+        assertThat(v.seeThrough()).isZero();
+        assertThat(v.ghost()).isZero();
+        assertThat(v.solidPixels()).isZero();
+    }
 }

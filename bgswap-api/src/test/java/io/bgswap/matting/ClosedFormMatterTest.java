@@ -69,6 +69,22 @@ class ClosedFormMatterTest {
         assertThat(t.unknownCount()).isEqualTo(4);
     }
 
+    @Test
+    void decidedPixelsStayKnownNearTheBoundary() {
+        // a segmenter's trimap: decided background, two unknown pixels, decided person
+        FloatImage p = FloatImage.create(20, 1);
+        for (int x = 0; x < 20; x++) {
+            p.data()[x] = x < 9 ? 0f : (x == 9 ? 0.3f : (x == 10 ? 0.7f : 1f));
+        }
+        Trimap t = Trimap.fromProbability(p, 3, 0.02f, 0.98f, ClosedFormMatter.decisions(p));
+        for (int x = 0; x < 20; x++) {
+            byte expected = x == 9 || x == 10 ? Trimap.UNKNOWN : (x < 9 ? Trimap.BACKGROUND : Trimap.FOREGROUND);
+            assertThat(t.labels()[x]).as("x=%d", x).isEqualTo(expected);
+        }
+        // without the decisions the band of radius 3 around the 0.5 boundary is unknown
+        assertThat(Trimap.fromProbability(p, 3, 0.02f, 0.98f).unknownCount()).isEqualTo(6);
+    }
+
     /**
      * A dark person on a bright background with a soft edge; the coarse probability is a blurred,
      * low-resolution, slightly shifted version of the truth. The solve must move the edge back where

@@ -14,9 +14,14 @@ import static org.assertj.core.api.Assertions.within;
 class PersonAwareSegmenterTest {
     private static final int N = 200;
 
-    /** Prior: a person occupying the square 60..140 (coarse, 50x50). */
+    /** Prior: a person occupying the square 60..140 (coarse, 50x50) with a faint tail around it. */
     private static FloatImage prior() {
         FloatImage s = FloatImage.create(50, 50);
+        for (int y = 12; y < 38; y++) {
+            for (int x = 12; x < 38; x++) {
+                s.data()[y * 50 + x] = 0.1f; // the prior's soft tail around the person
+            }
+        }
         for (int y = 15; y < 35; y++) {
             for (int x = 15; x < 35; x++) {
                 s.data()[y * 50 + x] = 0.95f;
@@ -49,15 +54,56 @@ class PersonAwareSegmenterTest {
         return d;
     }
 
+    private static FloatImage decide(FloatImage detail, FloatImage prior) {
+        return PersonAwareSegmenter.decide(detail, prior, N, N, PersonAwareSegmenter.Settings.DEFAULT);
+    }
+
     @Test
-    void removesFarObjectsFillsHolesAndKeepsSoftEdges() {
-        FloatImage f = PersonAwareSegmenter.fuse(detail(), prior(), PersonAwareSegmenter.Settings.DEFAULT);
+    void interiorIsSolidFarObjectsAreBackgroundAndTheEdgeIsUnknown() {
+        FloatImage f = decide(detail(), prior());
         assertThat(f.width()).isEqualTo(N);
-        assertThat(f.get(15, 15)).as("poster").isLessThan(0.05f);
-        assertThat(f.get(100, 100)).as("hole").isGreaterThan(0.9f);
-        assertThat(f.get(142, 100)).as("hair").isCloseTo(0.4f, within(0.01f));
+        assertThat(f.get(15, 15)).as("poster far from the person").isZero();
+        assertThat(f.get(100, 100)).as("ISNet's hole deep inside the person").isEqualTo(1f);
         assertThat(f.get(70, 70)).as("body").isEqualTo(1f);
         assertThat(f.get(180, 180)).as("background").isZero();
+        assertThat(f.get(140, 100)).as("soft hair at the edge: unknown, with ISNet's value as hint")
+                .isCloseTo(0.4f, within(0.01f));
+        assertThat(f.get(60, 100)).as("hard edge: unknown")
+                .isBetween(PersonAwareSegmenter.UNKNOWN_MIN, PersonAwareSegmenter.UNKNOWN_MAX);
+        for (float v : f.data()) {
+            assertThat(v == 0f || v == 1f || (v >= PersonAwareSegmenter.UNKNOWN_MIN && v <= PersonAwareSegmenter.UNKNOWN_MAX))
+                    .as("value %s is a decision or an unknown", v).isTrue();
+        }
+    }
+
+    @Test
+    void unknownBandIsNarrowAlongHardEdges() {
+        FloatImage f = decide(detail(), prior());
+        // the band along the hard left edge (x = 60) is a few pixels wide
+        assertThat(f.get(50, 100)).as("well outside the hard edge").isZero();
+        assertThat(f.get(70, 100)).as("well inside the hard edge").isEqualTo(1f);
+        int unknown = 0;
+        for (int x = 40; x < 80; x++) {
+            float v = f.get(x, 100);
+            unknown += v > 0f && v < 1f ? 1 : 0;
+        }
+        assertThat(unknown).as("unknown pixels across the hard edge").isBetween(1, 6);
+    }
+
+    @Test
+    void keepsPartsAttachedToThePerson() {
+        FloatImage f = decide(armAndNotch(), prior());
+        assertThat(f.get(146, 75)).as("arm beyond the prior, attached to the person").isGreaterThan(0.5f);
+        assertThat(f.get(199, 75)).as("far beyond the arm").isZero();
+    }
+
+    @Test
+    void priorEvidenceAveragesThePhotoAndItsMirrorImage() {
+        FloatImage left = FloatImage.create(4, 1);
+        left.data()[0] = 1f;
+        Segmenter leftOnly = new Fixed("prior", left, new AtomicInteger());
+        FloatImage e = PersonAwareSegmenter.priorEvidence(leftOnly, ArgbImage.create(4, 1));
+        assertThat(e.data()).containsExactly(0.5f, 0f, 0f, 0.5f);
     }
 
     /** The person square with an arm beyond the prior and a wide notch open to the scene. */
@@ -75,24 +121,14 @@ class PersonAwareSegmenterTest {
     }
 
     @Test
-    void keepsPartsAttachedToThePersonAndFillsOnlyEnclosedHoles() {
-        FloatImage f = PersonAwareSegmenter.fuse(armAndNotch(), prior(), PersonAwareSegmenter.Settings.DEFAULT);
-        assertThat(f.get(146, 75)).as("arm beyond the prior, attached to the person").isEqualTo(1f);
-        assertThat(f.get(125, 100)).as("notch open to the scene, inside the prior").isZero();
-        PersonAwareSegmenter.Settings noAttach = new PersonAwareSegmenter.Settings(0.03f, 8f, 0.05f, 0f);
-        assertThat(PersonAwareSegmenter.fuse(armAndNotch(), prior(), noAttach).get(146, 75))
-                .as("the same arm, gated without attachment").isZero();
-    }
-
-    @Test
     void segmenterRunsBothAndClosesBoth() {
         AtomicInteger closed = new AtomicInteger();
         Segmenter d = new Fixed("isnet", detail(), closed);
         Segmenter s = new Fixed("selfie", prior(), closed);
         try (PersonAwareSegmenter seg = new PersonAwareSegmenter(d, s)) {
             assertThat(seg.modelName()).isEqualTo("isnet+selfie");
-            FloatImage f = seg.segment(ArgbImage.create(10, 10));
-            assertThat(f.get(15, 15)).isLessThan(0.05f);
+            FloatImage f = seg.segment(ArgbImage.create(N, N));
+            assertThat(f.get(15, 15)).isZero();
         }
         assertThat(closed.get()).isEqualTo(2);
     }

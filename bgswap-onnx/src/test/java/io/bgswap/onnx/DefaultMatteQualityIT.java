@@ -3,7 +3,6 @@ package io.bgswap.onnx;
 import io.bgswap.BackgroundSwapper;
 import io.bgswap.eval.EvalReport;
 import io.bgswap.eval.EvalRow;
-import io.bgswap.eval.Evaluation;
 import io.bgswap.eval.MatteEvaluator;
 import io.bgswap.eval.MatteMetrics;
 import io.bgswap.image.ArgbImage;
@@ -18,43 +17,43 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The recommended still-image pipeline (the {@code portrait} model: ISNet fused with the selfie prior,
- * then the default matter) against ISNet's own output upsampled bilinearly, on the evaluation
- * portraits: the default must reach a mean IoU of 0.92, and lower mean SAD and gradient error both
- * over the whole image and in the boundary band. The figures are printed for docs/quality.md.
+ * The default still-image pipeline (the {@code portrait} trimap from ISNet and the selfie prior,
+ * then closed-form matting of the unknown band) on the evaluation portraits, against the bars in
+ * docs/quality.md: the person solid (see-through at most 1 % on average and 3 % on any image but
+ * p_71bcce3a, where ISNet misses the man's jumper and both models take the statue beside him for a
+ * person), no ghost of the old scene, and IoU and gradient error better than the previous default
+ * (a gated and filled ISNet probability: mean IoU 0.926, gradient error 16.10, band SAD 10.69 on
+ * the images other than p_71bcce3a). The figures are printed for docs/quality.md.
  */
 class DefaultMatteQualityIT {
+    /** The image both models get wrong (see the class description). */
+    private static final String STATUE = "p_71bcce3a";
+
     @Test
-    void defaultMatteBeatsPlainIsnet() {
+    void defaultMatteIsSolidInsideAndSoftOnlyAtTheEdge() {
         List<EvalSet.Sample> samples = EvalSet.require();
-        List<EvalRow> plainRows = new ArrayList<>();
-        List<EvalRow> defaultRows = new ArrayList<>();
+        List<EvalRow> rows = new ArrayList<>();
         try (BackgroundSwapper swapper = BackgroundSwapper.builder().model(BackgroundSwapper.PORTRAIT_MODEL).backend("onnx").build()) {
             assertThat(swapper.segmenter()).isInstanceOf(PersonAwareSegmenter.class);
-            PersonAwareSegmenter fused = (PersonAwareSegmenter) swapper.segmenter();
             for (EvalSet.Sample s : samples) {
                 ArgbImage image = s.readImage();
-                FloatImage reference = s.readAlpha();
-                FloatImage detail = fused.detail().segment(image);
-                FloatImage prior = fused.prior().segment(image);
-                FloatImage plain = Evaluation.plainUpsample(detail, image);
-                FloatImage alpha = swapper.matter().refine(image,
-                        PersonAwareSegmenter.fuse(detail, prior, PersonAwareSegmenter.Settings.DEFAULT));
-                plainRows.add(new EvalRow(s.name(), image.width(), image.height(), MatteEvaluator.measure(plain, reference), 0));
-                defaultRows.add(new EvalRow(s.name(), image.width(), image.height(), MatteEvaluator.measure(alpha, reference), 0));
+                FloatImage alpha = swapper.matte(image);
+                rows.add(new EvalRow(s.name(), image.width(), image.height(), MatteEvaluator.measure(alpha, s.readAlpha()), 0));
             }
         }
-        EvalReport plain = new EvalReport("isnet-medium, bilinear upsampling", plainRows);
-        EvalReport def = new EvalReport("default: portrait + default matter", defaultRows);
-        System.out.print(plain.table());
-        System.out.print(def.table());
-        MatteMetrics p = plain.mean();
-        MatteMetrics d = def.mean();
-        assertThat(d.overall().iou()).as("mean IoU").isGreaterThanOrEqualTo(0.92);
-        assertThat(d.overall().sad()).as("mean SAD").isLessThan(p.overall().sad());
-        assertThat(d.overall().gradient()).as("mean gradient error").isLessThan(p.overall().gradient());
-        System.out.printf("mean SAD in the boundary band: default %.3f, plain ISNet %.3f%n", d.band().sad(), p.band().sad());
-        assertThat(d.band().sad()).as("mean SAD in the boundary band").isLessThan(p.band().sad());
-        assertThat(d.band().gradient()).as("mean gradient error in the boundary band").isLessThan(p.band().gradient());
+        EvalReport all = new EvalReport("default: portrait + default matter", rows);
+        EvalReport others = new EvalReport("without " + STATUE, rows.stream().filter(r -> !r.name().equals(STATUE)).toList());
+        System.out.print(all.table());
+        MatteMetrics m = all.mean();
+        MatteMetrics o = others.mean();
+        System.out.printf("without %s: ghost %.3f %%, band SAD %.3f%n", STATUE, 100 * o.visible().ghost(), o.band().sad());
+        assertThat(m.visible().seeThrough()).as("mean see-through share").isLessThanOrEqualTo(0.01);
+        for (EvalRow r : others.rows()) {
+            assertThat(r.metrics().visible().seeThrough()).as("see-through share of %s", r.name()).isLessThanOrEqualTo(0.03);
+        }
+        assertThat(o.visible().ghost()).as("mean ghost share without " + STATUE).isLessThanOrEqualTo(0.01);
+        assertThat(m.overall().iou()).as("mean IoU").isGreaterThanOrEqualTo(0.94);
+        assertThat(m.overall().gradient()).as("mean gradient error").isLessThanOrEqualTo(16.10);
+        assertThat(o.band().sad()).as("mean SAD in the boundary band without " + STATUE).isLessThanOrEqualTo(10.75);
     }
 }
