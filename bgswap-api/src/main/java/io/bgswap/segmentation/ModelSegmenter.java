@@ -35,6 +35,16 @@ import java.util.concurrent.Semaphore;
  * them, so that concurrent inferences of all segmenters together never oversubscribe the cores.
  */
 public final class ModelSegmenter implements Segmenter {
+    /**
+     * Lowest probability this segmenter reports. A model's probability is evidence, never a
+     * decision: exactly 0 or 1 would tell a {@link io.bgswap.Matter} that the pixel is decided, and a
+     * sigmoid saturates to exactly 0 or 1 in float32 on one engine and stops a last digit short on
+     * another, which would decide different pixels on different engines.
+     */
+    public static final float MIN_PROBABILITY = 1e-6f;
+    /** Highest probability this segmenter reports (see {@link #MIN_PROBABILITY}). */
+    public static final float MAX_PROBABILITY = 1f - 1e-6f;
+
     private final String modelName;
     private final InferenceSession session;
     private final ModelDescriptor descriptor;
@@ -167,11 +177,11 @@ public final class ModelSegmenter implements Segmenter {
                 session.run(io[0], io[1]);
             }
             io[1].get(0, out.data());
-            if (descriptor.outputIsLogit()) {
-                float[] d = out.data();
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = (float) (1.0 / (1.0 + Math.exp(-d[i])));
-                }
+            float[] d = out.data();
+            boolean logit = descriptor.outputIsLogit();
+            for (int i = 0; i < d.length; i++) {
+                float v = logit ? (float) (1.0 / (1.0 + Math.exp(-d[i]))) : d[i];
+                d[i] = Math.max(MIN_PROBABILITY, Math.min(MAX_PROBABILITY, v));
             }
             return out;
         } catch (InterruptedException e) {

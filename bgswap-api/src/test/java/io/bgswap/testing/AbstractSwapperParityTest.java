@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <p>Each backend module runs it (name the subclass {@code *IT}: it loads the real models); ONNX
  * Runtime runs it too, where it holds its one-thread and all-processor results to its default. The cases of one
- * model run one after another, so the reference mattes are computed once per model.
+ * model run one after another, so the reference mattes are computed once per model. The system
+ * property {@code bgswap.parity.models} (comma-separated) narrows the models, for a quick check.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractSwapperParityTest {
@@ -92,7 +93,10 @@ public abstract class AbstractSwapperParityTest {
     Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         int cores = Runtime.getRuntime().availableProcessors();
-        for (String model : List.of("selfie", "selfie-landscape", "isnet-small", "isnet-medium", "portrait")) {
+        String only = System.getProperty("bgswap.parity.models", "");
+        List<String> models = only.isBlank() ? List.of("selfie", "selfie-landscape", "isnet-small", "isnet-medium", "portrait")
+                : List.of(only.split(","));
+        for (String model : models) {
             cases.add(Arguments.of(model, 0));
             cases.add(Arguments.of(model, 1));
             if (cores > 1 && model.startsWith("selfie")) {
