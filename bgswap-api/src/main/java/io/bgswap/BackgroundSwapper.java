@@ -47,7 +47,8 @@ public final class BackgroundSwapper implements AutoCloseable {
     public static final String PORTRAIT_PRIOR = "selfie";
     /**
      * The model used when none is chosen: the person-aware pipeline, which measures best on
-     * portraits (mean IoU 0.93 on the evaluation portraits against 0.89 for ISNet alone).
+     * portraits (mean IoU 0.94 on the evaluation portraits against 0.89 for ISNet alone, and a solid
+     * interior: 0.8 % see-through against 9.5 %).
      */
     public static final String DEFAULT_MODEL = PORTRAIT_MODEL;
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundSwapper.class);

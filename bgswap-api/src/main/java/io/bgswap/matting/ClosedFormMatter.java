@@ -51,7 +51,7 @@ public final class ClosedFormMatter implements Matter {
     public record Settings(int workingSize, int bandRadius, int radius, float eps, float lambda, int iterations,
                            float tolerance) {
         /** The defaults, chosen on the evaluation set (see docs/quality.md). */
-        public static final Settings DEFAULT = new Settings(640, 6, 1, 1e-5f, 0.01f, 60, 1e-3f);
+        public static final Settings DEFAULT = new Settings(640, 6, 1, 1e-5f, 0.01f, 20, 1e-3f);
 
         public Settings {
             if (workingSize < 16 || bandRadius < 1 || radius < 1 || !(eps > 0f) || !(lambda >= 0f) || iterations < 1

@@ -25,13 +25,17 @@ import java.util.Objects;
  * <p>At the detailed model's resolution, with the photo's aspect ratio, {@code D} the detailed
  * probability and {@code S} the prior (the mean of a pass on the photo and one on its mirror
  * image, which cancels part of the prior's own noise), {@code M = [S >= 0.5]},
- * {@code F = [D >= 0.5]} and {@code L = sqrt(|M|)} the person's size; every distance is a share
- * of {@code L}, so the rule does not depend on how large the person is in the frame:
+ * {@code F = [D >= 0.5]} and {@code L} the person's size (the long side of the bounding box of
+ * {@code M}); every distance is a share of {@code L}, so the rule does not depend on how large the
+ * person is in the frame:
  * <ul>
- *   <li><b>person</b> {@code P}: the prior's interior (M eroded by {@code core * L}) and every
- *       pixel of {@code F} within {@code reach * L} of {@code M}. Salient things farther from any
- *       person pixel (posters, statues, a cup) are background; ISNet's holes deep inside the
- *       prior (blurred faces, dark clothes it misses) are person.</li>
+ *   <li><b>person</b> {@code P}: the prior's interior ({@code M} eroded by {@code core * L}), and
+ *       every pixel of {@code F} that the prior gives at least 2 % and that lies
+ *       within {@code reach * L} of {@code M}, or within three times that on a
+ *       part of {@code F} lying mostly inside {@code M} (a hand the prior cut short). Salient
+ *       things farther from any person pixel, or where the prior sees nothing (posters, statues, a
+ *       cup, a logo beside the head), are background; ISNet's holes deep inside the prior (blurred
+ *       faces, dark clothes it misses) are person.</li>
  *   <li><b>unknown</b>: every pixel within {@code edge * L} of the boundary of {@code P}, and,
  *       within {@code soft * L} of it, every pixel where the models disagree or where ISNet is
  *       soft next to its own edge (hair, fur, motion blur): the band is wide where the photo

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * docs/quality.md: the person solid (see-through at most 1 % on average and 3 % on any image but
  * p_71bcce3a, where ISNet misses the man's jumper and both models take the statue beside him for a
  * person), no ghost of the old scene, and IoU and gradient error better than the previous default
- * (a gated and filled ISNet probability: mean IoU 0.926, gradient error 16.10, band SAD 10.69 on
+ * (ISNet's probability gated and filled by the prior: mean IoU 0.926, gradient error 16.10, band SAD 10.69 on
  * the images other than p_71bcce3a). The figures are printed for docs/quality.md.
  */
 class DefaultMatteQualityIT {

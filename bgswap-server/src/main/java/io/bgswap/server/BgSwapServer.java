@@ -408,8 +408,9 @@ public final class BgSwapServer implements AutoCloseable {
     private String models() {
         String defaultName = BackgroundSwapper.checkModelName(config.defaultModel());
         String portrait = "{\"name\":" + JsonText.quote(BackgroundSwapper.PORTRAIT_MODEL)
-                + ",\"description\":" + JsonText.quote("Person-aware pipeline: " + BackgroundSwapper.PORTRAIT_DETAIL
-                + " edges gated and filled by the " + BackgroundSwapper.PORTRAIT_PRIOR + " person prior")
+                + ",\"description\":" + JsonText.quote("Person-aware pipeline: a trimap from "
+                + BackgroundSwapper.PORTRAIT_DETAIL + " and the " + BackgroundSwapper.PORTRAIT_PRIOR
+                + " person prior; only the edge is matted")
                 + ",\"format\":\"PIPELINE\""
                 + ",\"licence\":" + JsonText.quote(BuiltinModel.named(BackgroundSwapper.PORTRAIT_DETAIL).licence() + " + "
                 + BuiltinModel.named(BackgroundSwapper.PORTRAIT_PRIOR).licence())

@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Measure matte quality against reference alpha mattes (SAD, MSE, gradient, connectivity,",
-            "MAD, IoU; overall and in the boundary band). `none` is the model's output upsampled bilinearly."})
+            "MAD, IoU; overall and in the boundary band; see-through and ghost shares away from the edges).",
+            "`none` is the model's output upsampled bilinearly."})
 final class EvalCommand implements Callable<Integer> {
     /** The name of the baseline: the probability upsampled, no matting. */
     static final String PLAIN = "none";
@@ -59,7 +60,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write <mode>.csv and summary.txt here")
     Path out;
 
-    @Option(names = "--sheets", description = "Also write a contact-sheet PNG per photo and mode into OUT/sheets")
+    @Option(names = "--sheets", description = "Also write a contact-sheet PNG per photo and mode into OUT/sheets"
+            + " (see-through pixels red and ghost pixels blue on the predicted matte)")
     boolean sheets;
 
     @Option(names = "--band-radius", paramLabel = "PX", description = "Dilation of the soft reference pixels; default: ${DEFAULT-VALUE}",

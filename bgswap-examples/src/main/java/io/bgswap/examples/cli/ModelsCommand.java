@@ -28,7 +28,7 @@ final class ModelsCommand {
             out.printf("%-17s %-7s %-9s %-18s %s%n", "NAME", "FORMAT", "SIZE", "LICENCE", "SOURCE / CACHE");
             out.printf("%-17s %-7s %-9s %-18s %s + %s%n", BackgroundSwapper.PORTRAIT_MODEL, "-", "", "as its parts",
                     BackgroundSwapper.PORTRAIT_DETAIL, BackgroundSwapper.PORTRAIT_PRIOR);
-            out.printf("%-17s %s%n", "", "Person-aware pipeline (the default): ISNet edges gated and filled by the selfie person prior");
+            out.printf("%-17s %s%n", "", "Person-aware pipeline (the default): a trimap from ISNet and the selfie person prior; only the edge is matted");
             for (BuiltinModel m : BuiltinModel.all()) {
                 out.printf("%-17s %-7s %6.1f MB %-18s %s@%s%n", m.name(), m.format(), m.size() / 1e6, m.licence(),
                         m.npmPackage(), m.npmVersion());
