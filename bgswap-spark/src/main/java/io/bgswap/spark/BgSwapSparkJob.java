@@ -42,9 +42,8 @@ public final class BgSwapSparkJob {
      * One row per input: {@code input_path}, {@code status} ({@code OK} or {@code FAILED}),
      * {@code error_code} (an {@link ErrorCode} name, or {@code UNEXPECTED}), {@code error_message},
      * {@code output_path}, {@code width}, {@code height} (of the input), and {@code decode_ms},
-     * {@code infer_ms} (segmentation and matting), {@code encode_ms} (compositing, encoding and
-     * writing the output); stages of neighbouring images overlap, so the three add up to more than
-     * the wall time per image.
+     * {@code infer_ms} (segmentation, matting and compositing), {@code encode_ms} (encoding and
+     * writing the output).
      */
     public static final StructType RESULT_SCHEMA = new StructType()
             .add("input_path", DataTypes.StringType, false)

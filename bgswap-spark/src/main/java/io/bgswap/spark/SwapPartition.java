@@ -4,18 +4,14 @@ import io.bgswap.Background;
 import io.bgswap.BackgroundSwapper;
 import io.bgswap.BgSwapException;
 import io.bgswap.ErrorCode;
-import io.bgswap.batch.StillImageBatch;
 import io.bgswap.image.ArgbImage;
-import io.bgswap.image.FloatImage;
 import io.bgswap.image.ImageFiles;
 import io.bgswap.image.ImageFormat;
 import io.bgswap.image.Images;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +30,8 @@ import java.util.NoSuchElementException;
  * becomes a row with status {@code FAILED} and its {@link ErrorCode}; only a failure to load the
  * model fails the task, since no row of it could succeed.
  *
- * <p>Rows are produced lazily through a {@link StillImageBatch} (a few images in flight: one
- * decoded ahead, one in inference, one being finished), so a partition of any size runs in
- * constant memory. Instances are serialised to the executors; each executor thread uses its own copy.
+ * <p>Rows are produced lazily, one image at a time, so a partition of any size runs in constant
+ * memory. Instances are serialised to the executors; each executor thread uses its own copy.
  */
 final class SwapPartition implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -60,75 +55,50 @@ final class SwapPartition implements MapPartitionsFunction<Row, Row> {
         BackgroundSwapper swapper = ExecutorSwappers.get(options.swapperKey());
         Background background = options.matteOnly() ? null : Background.parse(options.background());
         Configuration hadoop = conf.get();
-        // the next image is read and decoded and the previous one matted, encoded and written
-        // while one is in inference
-        StillImageBatch<Row, Written> batch = StillImageBatch.<Row, Written>builder(swapper,
-                input -> read(input, hadoop),
-                (input, image, alpha) -> write(input, image, alpha, swapper, background, hadoop)).build();
-        TaskContext task = TaskContext.get();
-        if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) context -> batch.close());
-        }
-        Iterator<StillImageBatch.Outcome<Row, Written>> outcomes = batch.process(inputs);
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                boolean more = outcomes.hasNext();
-                if (!more) {
-                    batch.close();
-                }
-                return more;
+                return inputs.hasNext();
             }
 
             @Override
             public Row next() {
-                if (!hasNext()) {
+                if (!inputs.hasNext()) {
                     throw new NoSuchElementException();
                 }
-                return row(outcomes.next());
+                return process(inputs.next(), swapper, background, hadoop);
             }
         };
     }
 
-    private ArgbImage read(Row input, Configuration hadoop) {
+    private Row process(Row input, BackgroundSwapper swapper, Background background, Configuration hadoop) {
         String path = input.getAs("path");
-        byte[] bytes = hasContent(input) ? input.getAs("content") : null;
-        if (bytes == null) {
-            // an encoded file with more bytes than the pixel limit (at least 64 MiB) is no sane image
-            bytes = OutputFiles.read(path, hadoop, Math.max(1L << 26, options.maxPixels()));
-        }
-        return ImageFiles.decode(bytes, path, options.maxPixels());
-    }
-
-    private Written write(Row input, ArgbImage image, FloatImage alpha, BackgroundSwapper swapper, Background background,
-                          Configuration hadoop) {
-        String path = input.getAs("path");
-        ArgbImage result = options.matteOnly() ? Images.matteToArgb(alpha) : swapper.compositor().composite(image, alpha, background);
-        ImageFormat format = options.format();
-        byte[] encoded = ImageFiles.encode(result, format, options.quality());
-        return new Written(OutputFiles.write(options.outputDir(), OutputFiles.outputName(path, format), encoded, hadoop),
-                image.width(), image.height());
-    }
-
-    private static Row row(StillImageBatch.Outcome<Row, Written> outcome) {
-        String path = outcome.item().getAs("path");
-        StillImageBatch.StageTimes t = outcome.times();
-        double inferMs = t.segmentMs() + t.matteMs();
-        Throwable failure = outcome.failure();
-        if (failure == null) {
-            Written w = outcome.result();
-            return RowFactory.create(path, "OK", null, null, w.path(), w.width(), w.height(), t.readMs(), inferMs, t.finishMs());
-        }
-        if (failure instanceof BgSwapException e) {
+        long t0 = System.nanoTime();
+        double decodeMs = Double.NaN;
+        double inferMs = Double.NaN;
+        try {
+            byte[] bytes = hasContent(input) ? input.getAs("content") : null;
+            if (bytes == null) {
+                // an encoded file with more bytes than the pixel limit (at least 64 MiB) is no sane image
+                bytes = OutputFiles.read(path, hadoop, Math.max(1L << 26, options.maxPixels()));
+            }
+            ArgbImage image = ImageFiles.decode(bytes, path, options.maxPixels());
+            long t1 = System.nanoTime();
+            decodeMs = ms(t0, t1);
+            ArgbImage result = options.matteOnly() ? Images.matteToArgb(swapper.matte(image)) : swapper.replace(image, background);
+            long t2 = System.nanoTime();
+            inferMs = ms(t1, t2);
+            ImageFormat format = options.format();
+            byte[] encoded = ImageFiles.encode(result, format, options.quality());
+            String out = OutputFiles.write(options.outputDir(), OutputFiles.outputName(path, format), encoded, hadoop);
+            return RowFactory.create(path, "OK", null, null, out, image.width(), image.height(), decodeMs, inferMs, ms(t2, System.nanoTime()));
+        } catch (BgSwapException e) {
             LOG.warn("{} [{}]", e.getMessage(), e.code());
-            return failed(path, e.code().name(), e.getMessage(), t.readMs(), inferMs);
+            return failed(path, e.code().name(), e.getMessage(), decodeMs, inferMs);
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure on {}", path, e);
+            return failed(path, UNEXPECTED, e.toString(), decodeMs, inferMs);
         }
-        LOG.error("Unexpected failure on {}", path, failure);
-        return failed(path, UNEXPECTED, failure.toString(), t.readMs(), inferMs);
-    }
-
-    /** What writing one output gave: where it went, and the input's size. */
-    private record Written(String path, int width, int height) {
     }
 
     private static Row failed(String path, String code, String message, double decodeMs, double inferMs) {
