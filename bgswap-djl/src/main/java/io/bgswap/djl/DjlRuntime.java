@@ -6,6 +6,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.bgswap.BgSwapException;
 import io.bgswap.Device;
 import io.bgswap.ErrorCode;
+import io.bgswap.spi.SessionOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +48,8 @@ final class DjlRuntime {
     /**
      * Starts the engine on first use and sets PyTorch's intra-op thread count for the session being
      * opened. PyTorch has one intra-op thread pool per process, so the count of the session opened
-     * last applies to every session: {@code threads}, or the JVM's processor count for 0. A count the
-     * user set with the system property {@code ai.djl.pytorch.num_threads} is kept as it is.
+     * last applies to every session: {@code threads}, or {@link SessionOptions#defaultThreads()}
+     * for 0. A count the user set with the system property {@code ai.djl.pytorch.num_threads} is kept as it is.
      *
      * @param threads intra-op threads wanted by the session being opened (0: one per processor)
      * @return the PyTorch engine, started on first use
@@ -56,7 +57,7 @@ final class DjlRuntime {
      */
     static synchronized Engine engine(int threads) {
         boolean userThreads = System.getProperty("ai.djl.pytorch.num_threads") != null;
-        int wanted = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int wanted = threads > 0 ? threads : SessionOptions.defaultThreads();
         if (engine == null) {
             prepareProperties();
             if (!userThreads) {
