@@ -5,8 +5,10 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
-import java.awt.image.Raster;
+import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
 
 /**
  * Conversions between bgswap's image types and {@link BufferedImage}. Kept apart from the
@@ -36,10 +38,50 @@ public final class Images {
             }
         } else if (isGray(image)) {
             pixels = grayPixels(image);
+        } else if (isInterleavedSrgbBytes(image)) {
+            pixels = interleavedPixels(image.getRaster(), image.getColorModel().hasAlpha());
         } else {
             pixels = image.getRGB(0, 0, w, h, null, 0, w);
         }
         return new ArgbImage(w, h, pixels);
+    }
+
+    /*
+     * 8-bit sRGB in interleaved bytes (what the JPEG reader gives: BGR, or ABGR), not premultiplied:
+     * getRGB() would convert pixel by pixel through the colour model for the same result.
+     */
+    private static boolean isInterleavedSrgbBytes(BufferedImage image) {
+        ColorModel cm = image.getColorModel();
+        Raster r = image.getRaster();
+        int bands = r.getNumBands();
+        return cm instanceof ComponentColorModel && cm.getColorSpace().isCS_sRGB() && !cm.isAlphaPremultiplied()
+                && r.getDataBuffer() instanceof DataBufferByte && r.getDataBuffer().getNumBanks() == 1
+                && r.getSampleModel() instanceof PixelInterleavedSampleModel
+                && (bands == 3 && !cm.hasAlpha() || bands == 4 && cm.hasAlpha())
+                && cm.getComponentSize(0) == 8 && cm.getComponentSize(1) == 8 && cm.getComponentSize(2) == 8
+                && (bands == 3 || cm.getComponentSize(3) == 8)
+                && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0;
+    }
+
+    private static int[] interleavedPixels(Raster raster, boolean alpha) {
+        PixelInterleavedSampleModel sm = (PixelInterleavedSampleModel) raster.getSampleModel();
+        byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+        int base = raster.getDataBuffer().getOffset();
+        int[] off = sm.getBandOffsets();
+        int stride = sm.getScanlineStride();
+        int step = sm.getPixelStride();
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[] out = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            int p = base + y * stride;
+            int o = y * w;
+            for (int x = 0; x < w; x++, p += step) {
+                int a = alpha ? data[p + off[3]] & 0xFF : 0xFF;
+                out[o + x] = a << 24 | (data[p + off[0]] & 0xFF) << 16 | (data[p + off[1]] & 0xFF) << 8 | data[p + off[2]] & 0xFF;
+            }
+        }
+        return out;
     }
 
     /*

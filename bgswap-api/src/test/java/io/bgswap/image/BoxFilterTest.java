@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 class BoxFilterTest {
     @Test
     void matchesBruteForceWithClippedWindows() {
-        for (int[] size : new int[][] {{13, 9}, {1, 5}, {5, 1}, {40, 3}}) {
+        for (int[] size : new int[][] {{13, 9}, {1, 5}, {5, 1}, {40, 3}, {2, 2}, {2, 7}, {7, 2}, {67, 33}}) {
             check(size[0], size[1]);
         }
     }
