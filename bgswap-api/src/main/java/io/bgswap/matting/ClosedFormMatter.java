@@ -51,7 +51,7 @@ public final class ClosedFormMatter implements Matter {
     public record Settings(int workingSize, int bandRadius, int radius, float eps, float lambda, int iterations,
                            float tolerance) {
         /** The defaults, chosen on the evaluation set (see docs/quality.md). */
-        public static final Settings DEFAULT = new Settings(640, 6, 1, 1e-5f, 0.01f, 20, 1e-3f);
+        public static final Settings DEFAULT = new Settings(640, 6, 1, 1e-5f, 0.01f, 12, 1e-3f);
 
         public Settings {
             if (workingSize < 16 || bandRadius < 1 || radius < 1 || !(eps > 0f) || !(lambda >= 0f) || iterations < 1
@@ -83,12 +83,7 @@ public final class ClosedFormMatter implements Matter {
         float scale = Math.min(1f, (float) settings.workingSize() / Math.max(w, h));
         int ww = Math.max(1, Math.round(w * scale));
         int wh = Math.max(1, Math.round(h * scale));
-        FloatImage[] low = channels(image);
-        if (ww != w || wh != h) {
-            for (int c = 0; c < 3; c++) {
-                low[c] = Resize.area(low[c], ww, wh);
-            }
-        }
+        FloatImage[] low = ww == w && wh == h ? channels(image) : channels(image, ww, wh);
         FloatImage p = Resize.bilinear(probability, ww, wh);
         Trimap trimap = Trimap.fromProbability(p, settings.bandRadius(), 0.02f, 0.98f,
                 Resize.bilinear(decisions(probability), ww, wh));
@@ -203,6 +198,33 @@ public final class ClosedFormMatter implements Matter {
             x[i] = x[i] < 0f ? 0f : (x[i] > 1f ? 1f : x[i]);
         }
         return x;
+    }
+
+    /**
+     * @param image  a photo
+     * @param width  the working width
+     * @param height the working height
+     * @return its red, green and blue channels as sRGB values / 255, shrunk to the working size
+     *     one at a time through a single full-size plane
+     */
+    static FloatImage[] channels(ArgbImage image, int width, int height) {
+        int[] px = image.pixels();
+        float[] plane = new float[px.length];
+        FloatImage full = new FloatImage(image.width(), image.height(), plane);
+        float[] scratch = null;
+        FloatImage[] out = new FloatImage[3];
+        for (int c = 0; c < 3; c++) {
+            int shift = 16 - 8 * c;
+            for (int i = 0; i < px.length; i++) {
+                plane[i] = ((px[i] >> shift) & 0xFF) / 255f;
+            }
+            if (scratch == null) {
+                scratch = new float[(image.width() / Math.max(1, image.width() / width))
+                        * (image.height() / Math.max(1, image.height() / height))];
+            }
+            out[c] = Resize.area(full, FloatImage.create(width, height), scratch);
+        }
+        return out;
     }
 
     /**

@@ -41,6 +41,8 @@ final class ColorGuide {
     private final FloatImage u1;
     private final FloatImage u2;
     private final FloatImage u3;
+    /** The box filter's intermediate rows, shared by every filtering of one solve. */
+    private final float[] scratch;
 
     /**
      * @param channels three guide channels (e.g. sRGB values / 255), same size
@@ -52,12 +54,13 @@ final class ColorGuide {
         this.height = channels[0].height();
         this.radius = radius;
         int n = width * height;
+        scratch = new float[n];
         r = channels[0].data();
         g = channels[1].data();
         b = channels[2].data();
-        mr = BoxFilter.mean(channels[0], radius).data();
-        mg = BoxFilter.mean(channels[1], radius).data();
-        mb = BoxFilter.mean(channels[2], radius).data();
+        mr = box(channels[0], FloatImage.create(width, height)).data();
+        mg = box(channels[1], FloatImage.create(width, height)).data();
+        mb = box(channels[2], FloatImage.create(width, height)).data();
         float[] rr = new float[n];
         float[] rg = new float[n];
         float[] rb = new float[n];
@@ -125,8 +128,12 @@ final class ColorGuide {
         u3 = FloatImage.create(width, height);
     }
 
+    private FloatImage box(FloatImage src, FloatImage dst) {
+        return BoxFilter.mean(src, radius, dst, scratch);
+    }
+
     private float[] mean(float[] v) {
-        return BoxFilter.mean(new FloatImage(width, height, v), radius).data();
+        return box(new FloatImage(width, height, v), FloatImage.create(width, height)).data();
     }
 
     private void fitAndSmooth(float[] p, FloatImage[] out) {
@@ -139,10 +146,10 @@ final class ColorGuide {
             xg[i] = g[i] * p[i];
             xb[i] = b[i] * p[i];
         }
-        float[] pm = BoxFilter.mean(new FloatImage(width, height, p), radius, t3).data();
-        float[] cr = BoxFilter.mean(t0, radius, u0).data();
-        float[] cg = BoxFilter.mean(t1, radius, u1).data();
-        float[] cb = BoxFilter.mean(t2, radius, u2).data();
+        float[] pm = box(new FloatImage(width, height, p), t3).data();
+        float[] cr = box(t0, u0).data();
+        float[] cg = box(t1, u1).data();
+        float[] cb = box(t2, u2).data();
         float[] ar = t0.data();
         float[] ag = t1.data();
         float[] ab = t2.data();
@@ -159,10 +166,10 @@ final class ColorGuide {
             ab[i] = a2;
             bb[i] = pm[i] - a0 * mr[i] - a1 * mg[i] - a2 * mb[i];
         }
-        BoxFilter.mean(t0, radius, out[0]);
-        BoxFilter.mean(t1, radius, out[1]);
-        BoxFilter.mean(t2, radius, out[2]);
-        BoxFilter.mean(u3, radius, out[3]);
+        box(t0, out[0]);
+        box(t1, out[1]);
+        box(t2, out[2]);
+        box(u3, out[3]);
     }
 
     private final FloatImage[] smoothed = new FloatImage[4];

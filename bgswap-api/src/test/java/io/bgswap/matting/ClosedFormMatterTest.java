@@ -55,6 +55,23 @@ class ClosedFormMatterTest {
     }
 
     @Test
+    void workingChannelsEqualTheFullChannelsShrunk() {
+        Random rnd = new Random(5);
+        int w = 101;
+        int h = 67;
+        int[] px = new int[w * h];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = 0xFF000000 | rnd.nextInt(0x1000000);
+        }
+        ArgbImage image = new ArgbImage(w, h, px);
+        FloatImage[] full = ClosedFormMatter.channels(image);
+        FloatImage[] low = ClosedFormMatter.channels(image, 40, 27);
+        for (int c = 0; c < 3; c++) {
+            assertThat(low[c].data()).as("channel %d", c).containsExactly(Resize.area(full[c], 40, 27).data());
+        }
+    }
+
+    @Test
     void trimapMarksABandAroundTheBoundary() {
         FloatImage p = FloatImage.create(20, 1);
         for (int x = 10; x < 20; x++) {
