@@ -68,6 +68,31 @@ public final class FloatImage {
         return data[y * width + x];
     }
 
+    /**
+     * Bilinear interpolation at a continuous position in pixel units, pixel {@code (i, j)} covering
+     * {@code [i, i + 1) x [j, j + 1)} (so its value sits at {@code (i + 0.5, j + 0.5)}); positions
+     * outside take the nearest edge's values.
+     *
+     * @param x horizontal position
+     * @param y vertical position
+     * @return the interpolated value
+     */
+    public float sample(double x, double y) {
+        double fx = x - 0.5;
+        double fy = y - 0.5;
+        int x0 = (int) Math.floor(fx);
+        int y0 = (int) Math.floor(fy);
+        float ax = (float) (fx - x0);
+        float ay = (float) (fy - y0);
+        int xa = Math.max(0, Math.min(width - 1, x0));
+        int xb = Math.max(0, Math.min(width - 1, x0 + 1));
+        int ya = Math.max(0, Math.min(height - 1, y0));
+        int yb = Math.max(0, Math.min(height - 1, y0 + 1));
+        float top = data[ya * width + xa] + ax * (data[ya * width + xb] - data[ya * width + xa]);
+        float bottom = data[yb * width + xa] + ax * (data[yb * width + xb] - data[yb * width + xa]);
+        return top + ay * (bottom - top);
+    }
+
     /** @return a deep copy */
     public FloatImage copy() {
         return new FloatImage(width, height, data.clone());

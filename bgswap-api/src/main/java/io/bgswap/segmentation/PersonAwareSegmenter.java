@@ -109,13 +109,36 @@ public final class PersonAwareSegmenter implements Segmenter {
 
     /**
      * The person prior as this segmenter uses it: the mean of a pass on the photo and a pass on
-     * its mirror image (mirrored back).
+     * its mirror image (mirrored back), which cancels part of the prior's own noise; and where the
+     * person covers a small part of the frame (full-body and group shots, a person far away), a
+     * second such pass on a crop around the person, so that the prior sees the person at several
+     * times its own input resolution. The crop's result replaces the whole photo's inside the crop,
+     * blended over a ramp along the crop's edges that lie inside the photo.
      *
      * @param prior the prior's segmenter
      * @param image the photo
-     * @return the prior's probability at its own resolution
+     * @return the prior's probability covering the whole photo, at the prior's resolution or, after
+     *     a crop pass, at the crop pass's resolution (at most {@value #PRIOR_MAX_SIDE} pixels on the
+     *     long side)
      */
     public static FloatImage priorEvidence(Segmenter prior, ArgbImage image) {
+        FloatImage whole = mirroredMean(prior, image);
+        int[] box = personBox(whole, image.width(), image.height());
+        if (box == null) {
+            return whole;
+        }
+        ArgbImage crop = crop(image, box);
+        return paste(whole, mirroredMean(prior, crop), box, image.width(), image.height());
+    }
+
+    /** Share of the person's size added around its box for the crop pass (context for the prior). */
+    static final float CROP_MARGIN = 0.15f;
+    /** The crop pass runs when the crop covers at most this share of the photo's area. */
+    static final float CROP_MAX_AREA = 0.5f;
+    /** Long side of the prior's output after a crop pass, at most. */
+    static final int PRIOR_MAX_SIDE = 1024;
+
+    private static FloatImage mirroredMean(Segmenter prior, ArgbImage image) {
         FloatImage direct = prior.segment(image);
         FloatImage mirrored = mirror(prior.segment(mirror(image)));
         FloatImage m = mirrored.sameSize(direct) ? mirrored : Resize.bilinear(mirrored, direct.width(), direct.height());
@@ -124,6 +147,90 @@ public final class PersonAwareSegmenter implements Segmenter {
             out[i] = 0.5f * (direct.data()[i] + m.data()[i]);
         }
         return new FloatImage(direct.width(), direct.height(), out);
+    }
+
+    /**
+     * @return {@code {x0, y0, x1, y1}} (photo pixels, end exclusive) of the person's box with its
+     *     margin, or {@code null} when there is no person or the crop would gain too little
+     */
+    static int[] personBox(FloatImage prior, int imageWidth, int imageHeight) {
+        int gw = prior.width();
+        int gh = prior.height();
+        float[] p = prior.data();
+        int x0 = gw;
+        int y0 = gh;
+        int x1 = -1;
+        int y1 = -1;
+        int area = 0;
+        for (int y = 0; y < gh; y++) {
+            for (int x = 0; x < gw; x++) {
+                if (p[y * gw + x] >= 0.5f) {
+                    area++;
+                    x0 = Math.min(x0, x);
+                    x1 = Math.max(x1, x);
+                    y0 = Math.min(y0, y);
+                    y1 = Math.max(y1, y);
+                }
+            }
+        }
+        if (area < MIN_PERSON_SHARE * gw * gh) {
+            return null;
+        }
+        double sx = (double) imageWidth / gw;
+        double sy = (double) imageHeight / gh;
+        double bx0 = x0 * sx;
+        double by0 = y0 * sy;
+        double bx1 = (x1 + 1) * sx;
+        double by1 = (y1 + 1) * sy;
+        double margin = CROP_MARGIN * Math.max(bx1 - bx0, by1 - by0);
+        int[] box = {
+            (int) Math.max(0, Math.floor(bx0 - margin)), (int) Math.max(0, Math.floor(by0 - margin)),
+            (int) Math.min(imageWidth, Math.ceil(bx1 + margin)), (int) Math.min(imageHeight, Math.ceil(by1 + margin))};
+        long cropArea = (long) (box[2] - box[0]) * (box[3] - box[1]);
+        return cropArea <= CROP_MAX_AREA * imageWidth * imageHeight ? box : null;
+    }
+
+    private static ArgbImage crop(ArgbImage image, int[] box) {
+        int cw = box[2] - box[0];
+        int ch = box[3] - box[1];
+        int[] out = new int[cw * ch];
+        for (int y = 0; y < ch; y++) {
+            System.arraycopy(image.pixels(), (box[1] + y) * image.width() + box[0], out, y * cw, cw);
+        }
+        return new ArgbImage(cw, ch, out);
+    }
+
+    /** The whole photo's prior with the crop's pasted in, at the crop's resolution (capped). */
+    private static FloatImage paste(FloatImage whole, FloatImage near, int[] box, int imageWidth, int imageHeight) {
+        int cw = box[2] - box[0];
+        int ch = box[3] - box[1];
+        // the crop's grid spacing, in photo pixels, sets the output's
+        double pixel = Math.min((double) cw / near.width(), (double) ch / near.height());
+        pixel = Math.max(pixel, (double) Math.max(imageWidth, imageHeight) / PRIOR_MAX_SIDE);
+        int ow = Math.max(1, (int) Math.round(imageWidth / pixel));
+        int oh = Math.max(1, (int) Math.round(imageHeight / pixel));
+        double ramp = Math.max(1, CROP_MARGIN / 2 * Math.max(cw, ch) / (1 + 2 * CROP_MARGIN));
+        float[] out = new float[ow * oh];
+        for (int oy = 0; oy < oh; oy++) {
+            double iy = (oy + 0.5) * imageHeight / oh;
+            for (int ox = 0; ox < ow; ox++) {
+                double ix = (ox + 0.5) * imageWidth / ow;
+                float w = whole.sample(ix * whole.width() / imageWidth, iy * whole.height() / imageHeight);
+                if (ix >= box[0] && ix < box[2] && iy >= box[1] && iy < box[3]) {
+                    // distance to the crop's edges that are not the photo's own
+                    double d = Double.MAX_VALUE;
+                    d = box[0] > 0 ? Math.min(d, ix - box[0]) : d;
+                    d = box[1] > 0 ? Math.min(d, iy - box[1]) : d;
+                    d = box[2] < imageWidth ? Math.min(d, box[2] - ix) : d;
+                    d = box[3] < imageHeight ? Math.min(d, box[3] - iy) : d;
+                    float t = (float) Math.min(1, d / ramp);
+                    float n = near.sample((ix - box[0]) * near.width() / cw, (iy - box[1]) * near.height() / ch);
+                    w = t * n + (1 - t) * w;
+                }
+                out[oy * ow + ox] = w;
+            }
+        }
+        return new FloatImage(ow, oh, out);
     }
 
     /**

@@ -106,6 +106,73 @@ class PersonAwareSegmenterTest {
         assertThat(e.data()).containsExactly(0.5f, 0f, 0f, 0.5f);
     }
 
+    @Test
+    void aSmallPersonGetsASecondPassOnACropAroundThem() {
+        // a "prior" that sees red pixels at a coarse 16 x 16 resolution, like a model with a small input
+        Segmenter redAt16 = new TestSegmenter("prior") {
+            @Override
+            public FloatImage segment(ArgbImage image) {
+                ArgbImage small = io.bgswap.image.Resize.bilinear(image, 16, 16);
+                FloatImage out = FloatImage.create(16, 16);
+                for (int i = 0; i < 256; i++) {
+                    out.data()[i] = ((small.pixels()[i] >> 16) & 0xFF) / 255f;
+                }
+                return out;
+            }
+        };
+        int w = 400;
+        int h = 300;
+        ArgbImage photo = ArgbImage.create(w, h);
+        boolean[] person = new boolean[w * h];
+        for (int y = 180; y < 300; y++) {
+            for (int x = 90; x < 140; x++) {
+                person[y * w + x] = true;
+                photo.pixels()[y * w + x] = 0xFFFF0000;
+            }
+        }
+        FloatImage evidence = PersonAwareSegmenter.priorEvidence(redAt16, photo);
+        assertThat(evidence.width()).as("finer than the prior's own grid").isGreaterThan(16);
+        assertThat((float) evidence.width() / evidence.height()).isCloseTo(4f / 3f, within(0.02f));
+        FloatImage wholeOnly = redAt16.segment(photo);
+        assertThat(edgeError(evidence, person, w, h)).as("crop pass against the whole photo's pass")
+                .isLessThan(0.5 * edgeError(wholeOnly, person, w, h));
+        // far from the person nothing changes
+        assertThat(evidence.sample(0.02 * evidence.width(), 0.05 * evidence.height())).isZero();
+    }
+
+    @Test
+    void aPersonFillingTheFrameGetsNoCropPass() {
+        AtomicInteger calls = new AtomicInteger();
+        Segmenter counting = new TestSegmenter("prior") {
+            @Override
+            public FloatImage segment(ArgbImage image) {
+                calls.incrementAndGet();
+                FloatImage out = FloatImage.create(16, 16);
+                for (int y = 2; y < 16; y++) {
+                    for (int x = 3; x < 13; x++) {
+                        out.data()[y * 16 + x] = 1f;
+                    }
+                }
+                return out;
+            }
+        };
+        FloatImage evidence = PersonAwareSegmenter.priorEvidence(counting, ArgbImage.create(64, 64));
+        assertThat(calls.get()).as("the photo and its mirror image only").isEqualTo(2);
+        assertThat(evidence.width()).isEqualTo(16);
+    }
+
+    /** Mean absolute difference from the true mask, sampled at every photo pixel. */
+    private static double edgeError(FloatImage evidence, boolean[] truth, int w, int h) {
+        double sum = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float v = evidence.sample((x + 0.5) * evidence.width() / w, (y + 0.5) * evidence.height() / h);
+                sum += Math.abs(v - (truth[y * w + x] ? 1f : 0f));
+            }
+        }
+        return sum / (w * h);
+    }
+
     /** The person square with an arm beyond the prior and a wide notch open to the scene. */
     private static FloatImage armAndNotch() {
         FloatImage d = FloatImage.create(N, N);
