@@ -73,7 +73,7 @@ public final class PersonAwareSegmenter implements Segmenter {
      */
     public record Settings(float core, float reach, float edge, float soft) {
         /** The defaults (see docs/quality.md for how they were chosen). */
-        public static final Settings DEFAULT = new Settings(0.05f, 0.04f, 0.005f, 0.04f);
+        public static final Settings DEFAULT = new Settings(0.05f, 0.04f, 0.003f, 0.04f);
 
         public Settings {
             if (!(core >= 0f && core < 0.5f) || !(reach >= 0f && reach < 0.5f) || !(edge > 0f && edge < 0.5f)
