@@ -32,10 +32,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>One exception, bounded: the still-image pipeline decides per pixel (the {@code portrait}
  * segmenter's definite person and background, the matter's trimap), and an engine's last-digit
  * difference at a pixel whose evidence sits on a decision threshold flips that decision, which
- * changes the solved alpha nearby by a few hundredths. A pixel difference above {@value #MAX_ABS}
- * is therefore accepted only up to {@value #MAX_ABS_AT_TIE}, and only where the two swappers'
- * segmenter outputs agree to {@value #MAX_MEAN_ABS} on average, so that isolated flipped decisions,
- * not a region computed differently, are the only possible cause.
+ * changes the solved alpha in a small patch around it, by up to a few hundredths and, where the
+ * flipped pixel sits on the edge of the unknown band, by more. Pixels differing by more than
+ * {@value #MAX_ABS} are therefore accepted on at most {@value #MAX_SHARE_AT_TIE} of the image, and
+ * only where the two swappers' segmenter outputs agree to {@value #MAX_MEAN_ABS} on average, so
+ * that isolated flipped decisions, not a region computed differently, are the only possible cause
+ * (a region computed differently, such as the channels-last convolution that once gave the selfie
+ * model errors of up to 0.98, spans thousands of pixels).
  *
  * <p>Each backend module runs it (name the subclass {@code *IT}: it loads the real models); ONNX
  * Runtime runs it too, where it holds its one-thread and all-processor results to its default. The cases of one
@@ -48,8 +51,8 @@ public abstract class AbstractSwapperParityTest {
     public static final double MAX_MEAN_ABS = 1e-4;
     /** Largest allowed absolute difference at any pixel. */
     public static final double MAX_ABS = 1e-2;
-    /** Largest allowed difference at a pixel where a trimap decision flipped on a near-tie. */
-    public static final double MAX_ABS_AT_TIE = 5e-2;
+    /** Largest share of an image's pixels that may differ by more than {@link #MAX_ABS} where a decision flipped on a near-tie. */
+    public static final double MAX_SHARE_AT_TIE = 1e-3;
 
     private List<Named> images;
     private String referenceModel;
@@ -120,15 +123,18 @@ public abstract class AbstractSwapperParityTest {
         List<String> failures = new ArrayList<>();
         try (BackgroundSwapper swapper = BackgroundSwapper.builder().model(model).backend(backend()).threads(threads).build()) {
             for (Named n : images) {
-                Parity.Diff d = Parity.compare(reference.get(n.name()).data(), swapper.matte(n.image()).data());
+                float[] expected = reference.get(n.name()).data();
+                float[] actual = swapper.matte(n.image()).data();
+                Parity.Diff d = Parity.compare(expected, actual);
                 String line = String.format(Locale.ROOT, "%s vs onnx, %s, threads %d, %s: %s", backend(), model, threads,
                         n.name(), d);
                 boolean ok = d.meanAbs() <= MAX_MEAN_ABS && d.maxAbs() <= MAX_ABS;
-                if (!ok && d.meanAbs() <= MAX_MEAN_ABS && d.maxAbs() <= MAX_ABS_AT_TIE) {
+                if (!ok && d.meanAbs() <= MAX_MEAN_ABS) {
+                    int beyond = Parity.countAbove(expected, actual, MAX_ABS);
                     Parity.Diff p = Parity.compare(referenceProbability(model, n.image()),
                             swapper.segmenter().segment(n.image()).data());
-                    line += "; probability " + p;
-                    ok = p.meanAbs() <= MAX_MEAN_ABS;
+                    line += String.format(Locale.ROOT, "; %d pixels beyond %s; segmenter output %s", beyond, MAX_ABS, p);
+                    ok = beyond <= MAX_SHARE_AT_TIE * d.count() && p.meanAbs() <= MAX_MEAN_ABS;
                 }
                 System.out.println(line);
                 if (!ok) {

@@ -35,6 +35,24 @@ public final class Parity {
     }
 
     /**
+     * @param a         values
+     * @param b         values of the same length
+     * @param threshold an absolute difference
+     * @return how many positions differ by more than {@code threshold} (NaN counts)
+     */
+    public static int countAbove(float[] a, float[] b, double threshold) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("lengths differ: " + a.length + " vs " + b.length);
+        }
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs((double) a[i] - b[i]);
+            n += d > threshold || Double.isNaN(d) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
      * @param a values
      * @param b values of the same length
      * @return their distance
