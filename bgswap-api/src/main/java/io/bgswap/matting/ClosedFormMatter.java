@@ -146,8 +146,13 @@ public final class ClosedFormMatter implements Matter {
         if (unknown == 0) {
             return x;
         }
+        // the products are read at unknown pixels only: where these lie in under a quarter of the
+        // blocks (a trimap's band), compute them there alone; the blocks' direct windows cost
+        // three to four times the whole image's separable filters per pixel (MattingBench)
+        int[] active = guide.blocksOf(free);
+        int[] blocks = (long) active.length * ColorGuide.BLOCK * ColorGuide.BLOCK < n / 4 ? active : null;
         float[] lx = new float[n];
-        guide.laplacian(x, lx);
+        laplacian(guide, x, lx, blocks);
         float[] res = new float[n];
         double rr = 0;
         double bnorm = 0;
@@ -163,7 +168,7 @@ public final class ClosedFormMatter implements Matter {
         float[] ad = new float[n];
         int it = 0;
         while (it < settings.iterations() && rr > stop) {
-            guide.laplacian(d, ad);
+            laplacian(guide, d, ad, blocks);
             double dad = 0;
             for (int i = 0; i < n; i++) {
                 if (free[i]) {
@@ -198,6 +203,14 @@ public final class ClosedFormMatter implements Matter {
             x[i] = x[i] < 0f ? 0f : (x[i] > 1f ? 1f : x[i]);
         }
         return x;
+    }
+
+    private static void laplacian(ColorGuide guide, float[] x, float[] out, int[] blocks) {
+        if (blocks == null) {
+            guide.laplacian(x, out);
+        } else {
+            guide.laplacianAt(x, out, blocks);
+        }
     }
 
     /**

@@ -197,4 +197,151 @@ final class ColorGuide {
             out[i] = coverage[i] * (x[i] - ar[i] * r[i] - ag[i] * g[i] - ab[i] * b[i] - bb[i]);
         }
     }
+
+    /** Side of the square blocks of {@link #laplacianAt}. */
+    static final int BLOCK = 32;
+
+    /**
+     * @param wanted pixels where the product will be read
+     * @return the indices (row-major, {@link #BLOCK}-pixel blocks) of the blocks holding one of them
+     */
+    int[] blocksOf(boolean[] wanted) {
+        int bw = (width + BLOCK - 1) / BLOCK;
+        int bh = (height + BLOCK - 1) / BLOCK;
+        boolean[] active = new boolean[bw * bh];
+        int count = 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int b = (y / BLOCK) * bw + x / BLOCK;
+                if (wanted[y * width + x] && !active[b]) {
+                    active[b] = true;
+                    count++;
+                }
+            }
+        }
+        int[] out = new int[count];
+        for (int b = 0, k = 0; b < active.length; b++) {
+            if (active[b]) {
+                out[k++] = b;
+            }
+        }
+        return out;
+    }
+
+    // per-block scratch: x and its colour products on the block grown by two window radii, the
+    // fitted model on the block grown by one
+    private float[] bx;
+    private float[] bfit;
+
+    /**
+     * {@link #laplacian} computed only on the given blocks ({@link #blocksOf}): the same values,
+     * summed in another order, inside those blocks; {@code out} elsewhere is left as it was. Each
+     * output pixel depends on {@code x} within two window radii, so the blocks need no other input. The
+     * conjugate-gradient solve reads the product only at unknown pixels, which on a trimap are a
+     * band along the person's edge: most blocks are skipped.
+     *
+     * @param x      the vector
+     * @param out    where the product goes (not {@code x})
+     * @param blocks the blocks to compute
+     */
+    void laplacianAt(float[] x, float[] out, int[] blocks) {
+        if (bx == null) {
+            bx = new float[(BLOCK + 4 * radius) * (BLOCK + 4 * radius) * 4];
+            bfit = new float[(BLOCK + 2 * radius) * (BLOCK + 2 * radius) * 4];
+        }
+        int bw = (width + BLOCK - 1) / BLOCK;
+        for (int block : blocks) {
+            int x0 = (block % bw) * BLOCK;
+            int y0 = (block / bw) * BLOCK;
+            int x1 = Math.min(width, x0 + BLOCK);
+            int y1 = Math.min(height, y0 + BLOCK);
+            // two window radii around the block, clipped to the image: x and its colour products
+            int ax0 = Math.max(0, x0 - 2 * radius);
+            int ay0 = Math.max(0, y0 - 2 * radius);
+            int ax1 = Math.min(width, x1 + 2 * radius);
+            int ay1 = Math.min(height, y1 + 2 * radius);
+            int aw = ax1 - ax0;
+            int an = aw * (ay1 - ay0);
+            for (int y = ay0; y < ay1; y++) {
+                for (int xx = ax0; xx < ax1; xx++) {
+                    int g0 = y * width + xx;
+                    int l = (y - ay0) * aw + (xx - ax0);
+                    float v = x[g0];
+                    bx[l] = v;
+                    bx[an + l] = r[g0] * v;
+                    bx[2 * an + l] = g[g0] * v;
+                    bx[3 * an + l] = b[g0] * v;
+                }
+            }
+            // one window radius around the block: window means of those, then the fitted model A, B
+            int fx0 = Math.max(0, x0 - radius);
+            int fy0 = Math.max(0, y0 - radius);
+            int fx1 = Math.min(width, x1 + radius);
+            int fy1 = Math.min(height, y1 + radius);
+            int fw = fx1 - fx0;
+            int fn = fw * (fy1 - fy0);
+            for (int y = fy0; y < fy1; y++) {
+                int wy0 = Math.max(0, y - radius);
+                int wy1 = Math.min(height - 1, y + radius);
+                for (int xx = fx0; xx < fx1; xx++) {
+                    int wx0 = Math.max(0, xx - radius);
+                    int wx1 = Math.min(width - 1, xx + radius);
+                    float sp = 0;
+                    float sr = 0;
+                    float sg = 0;
+                    float sb = 0;
+                    for (int wy = wy0; wy <= wy1; wy++) {
+                        int row = (wy - ay0) * aw - ax0;
+                        for (int wx = wx0; wx <= wx1; wx++) {
+                            int l = row + wx;
+                            sp += bx[l];
+                            sr += bx[an + l];
+                            sg += bx[2 * an + l];
+                            sb += bx[3 * an + l];
+                        }
+                    }
+                    float inv = 1f / ((wy1 - wy0 + 1) * (wx1 - wx0 + 1));
+                    int i = y * width + xx;
+                    float pm = sp * inv;
+                    float vr = sr * inv - mr[i] * pm;
+                    float vg = sg * inv - mg[i] * pm;
+                    float vb = sb * inv - mb[i] * pm;
+                    float a0 = s00[i] * vr + s01[i] * vg + s02[i] * vb;
+                    float a1 = s01[i] * vr + s11[i] * vg + s12[i] * vb;
+                    float a2 = s02[i] * vr + s12[i] * vg + s22[i] * vb;
+                    int l = (y - fy0) * fw + (xx - fx0);
+                    bfit[l] = a0;
+                    bfit[fn + l] = a1;
+                    bfit[2 * fn + l] = a2;
+                    bfit[3 * fn + l] = pm - a0 * mr[i] - a1 * mg[i] - a2 * mb[i];
+                }
+            }
+            // the block: window means of A and B, and the product
+            for (int y = y0; y < y1; y++) {
+                int wy0 = Math.max(0, y - radius);
+                int wy1 = Math.min(height - 1, y + radius);
+                for (int xx = x0; xx < x1; xx++) {
+                    int wx0 = Math.max(0, xx - radius);
+                    int wx1 = Math.min(width - 1, xx + radius);
+                    float s0 = 0;
+                    float s1 = 0;
+                    float s2 = 0;
+                    float s3 = 0;
+                    for (int wy = wy0; wy <= wy1; wy++) {
+                        int row = (wy - fy0) * fw - fx0;
+                        for (int wx = wx0; wx <= wx1; wx++) {
+                            int l = row + wx;
+                            s0 += bfit[l];
+                            s1 += bfit[fn + l];
+                            s2 += bfit[2 * fn + l];
+                            s3 += bfit[3 * fn + l];
+                        }
+                    }
+                    float inv = 1f / ((wy1 - wy0 + 1) * (wx1 - wx0 + 1));
+                    int i = y * width + xx;
+                    out[i] = coverage[i] * (x[i] - inv * (s0 * r[i] + s1 * g[i] + s2 * b[i] + s3));
+                }
+            }
+        }
+    }
 }

@@ -55,6 +55,48 @@ class ClosedFormMatterTest {
     }
 
     @Test
+    void laplacianOnBlocksEqualsTheWholeImagesInsideThem() {
+        for (int radius : new int[] {1, 2}) {
+            int w = 101;
+            int h = 70;
+            Random rnd = new Random(radius);
+            FloatImage[] ch = new FloatImage[3];
+            for (int c = 0; c < 3; c++) {
+                ch[c] = FloatImage.create(w, h);
+                for (int i = 0; i < w * h; i++) {
+                    ch[c].data()[i] = rnd.nextFloat();
+                }
+            }
+            ColorGuide guide = new ColorGuide(ch, radius, 1e-4f);
+            float[] x = new float[w * h];
+            boolean[] wanted = new boolean[w * h];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextFloat();
+            }
+            // a band across two blocks, a pixel at the last block's corner and one at the image's first
+            for (int y = 30; y < 40; y++) {
+                for (int xx = 0; xx < w; xx++) {
+                    wanted[y * w + xx] = true;
+                }
+            }
+            wanted[w * h - 1] = true;
+            wanted[0] = true;
+            float[] full = new float[x.length];
+            guide.laplacian(x, full);
+            float[] blocks = new float[x.length];
+            java.util.Arrays.fill(blocks, Float.NaN);
+            int[] active = guide.blocksOf(wanted);
+            assertThat(active).hasSizeLessThan(((w + 31) / 32) * ((h + 31) / 32));
+            guide.laplacianAt(x, blocks, active);
+            for (int i = 0; i < x.length; i++) {
+                if (wanted[i]) {
+                    assertThat(blocks[i]).as("radius %d, pixel %d", radius, i).isCloseTo(full[i], within(1e-4f));
+                }
+            }
+        }
+    }
+
+    @Test
     void workingChannelsEqualTheFullChannelsShrunk() {
         Random rnd = new Random(5);
         int w = 101;
