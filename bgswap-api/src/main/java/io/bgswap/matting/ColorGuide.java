@@ -281,31 +281,13 @@ final class ColorGuide {
             int fw = fx1 - fx0;
             int fn = fw * (fy1 - fy0);
             for (int y = fy0; y < fy1; y++) {
-                int wy0 = Math.max(0, y - radius);
-                int wy1 = Math.min(height - 1, y + radius);
                 for (int xx = fx0; xx < fx1; xx++) {
-                    int wx0 = Math.max(0, xx - radius);
-                    int wx1 = Math.min(width - 1, xx + radius);
-                    float sp = 0;
-                    float sr = 0;
-                    float sg = 0;
-                    float sb = 0;
-                    for (int wy = wy0; wy <= wy1; wy++) {
-                        int row = (wy - ay0) * aw - ax0;
-                        for (int wx = wx0; wx <= wx1; wx++) {
-                            int l = row + wx;
-                            sp += bx[l];
-                            sr += bx[an + l];
-                            sg += bx[2 * an + l];
-                            sb += bx[3 * an + l];
-                        }
-                    }
-                    float inv = 1f / ((wy1 - wy0 + 1) * (wx1 - wx0 + 1));
+                    windowMeans(bx, an, aw, ax0, ay0, xx, y);
                     int i = y * width + xx;
-                    float pm = sp * inv;
-                    float vr = sr * inv - mr[i] * pm;
-                    float vg = sg * inv - mg[i] * pm;
-                    float vb = sb * inv - mb[i] * pm;
+                    float pm = means[0];
+                    float vr = means[1] - mr[i] * pm;
+                    float vg = means[2] - mg[i] * pm;
+                    float vb = means[3] - mb[i] * pm;
                     float a0 = s00[i] * vr + s01[i] * vg + s02[i] * vb;
                     float a1 = s01[i] * vr + s11[i] * vg + s12[i] * vb;
                     float a2 = s02[i] * vr + s12[i] * vg + s22[i] * vb;
@@ -318,30 +300,45 @@ final class ColorGuide {
             }
             // the block: window means of A and B, and the product
             for (int y = y0; y < y1; y++) {
-                int wy0 = Math.max(0, y - radius);
-                int wy1 = Math.min(height - 1, y + radius);
                 for (int xx = x0; xx < x1; xx++) {
-                    int wx0 = Math.max(0, xx - radius);
-                    int wx1 = Math.min(width - 1, xx + radius);
-                    float s0 = 0;
-                    float s1 = 0;
-                    float s2 = 0;
-                    float s3 = 0;
-                    for (int wy = wy0; wy <= wy1; wy++) {
-                        int row = (wy - fy0) * fw - fx0;
-                        for (int wx = wx0; wx <= wx1; wx++) {
-                            int l = row + wx;
-                            s0 += bfit[l];
-                            s1 += bfit[fn + l];
-                            s2 += bfit[2 * fn + l];
-                            s3 += bfit[3 * fn + l];
-                        }
-                    }
-                    float inv = 1f / ((wy1 - wy0 + 1) * (wx1 - wx0 + 1));
+                    windowMeans(bfit, fn, fw, fx0, fy0, xx, y);
                     int i = y * width + xx;
-                    out[i] = coverage[i] * (x[i] - inv * (s0 * r[i] + s1 * g[i] + s2 * b[i] + s3));
+                    out[i] = coverage[i] * (x[i] - (means[0] * r[i] + means[1] * g[i] + means[2] * b[i] + means[3]));
                 }
             }
         }
+    }
+
+    private final float[] means = new float[4];
+
+    /**
+     * Means over the window around {@code (x, y)}, clipped to the image, of four planes of a
+     * block's scratch ({@code plane} values each, rows of {@code rowLength} starting at image
+     * position {@code (ox, oy)}), into {@link #means}.
+     */
+    private void windowMeans(float[] buf, int plane, int rowLength, int ox, int oy, int x, int y) {
+        int wy0 = Math.max(0, y - radius);
+        int wy1 = Math.min(height - 1, y + radius);
+        int wx0 = Math.max(0, x - radius);
+        int wx1 = Math.min(width - 1, x + radius);
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        for (int wy = wy0; wy <= wy1; wy++) {
+            int row = (wy - oy) * rowLength - ox;
+            for (int wx = wx0; wx <= wx1; wx++) {
+                int l = row + wx;
+                s0 += buf[l];
+                s1 += buf[plane + l];
+                s2 += buf[2 * plane + l];
+                s3 += buf[3 * plane + l];
+            }
+        }
+        float inv = 1f / ((wy1 - wy0 + 1) * (wx1 - wx0 + 1));
+        means[0] = s0 * inv;
+        means[1] = s1 * inv;
+        means[2] = s2 * inv;
+        means[3] = s3 * inv;
     }
 }
