@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Time per 1-2 megapixel photo of each matting mode ({@code none} = bilinear upsampling, and
@@ -50,10 +49,7 @@ public final class MattingBench {
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        List<Path> files;
-        try (Stream<Path> s = Files.list(images)) {
-            files = s.filter(p -> p.toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList();
-        }
+        List<Path> files = BenchImages.list(images);
         List<ArgbImage> photos = new ArrayList<>();
         for (Path f : files) {
             photos.add(ImageFiles.read(f));

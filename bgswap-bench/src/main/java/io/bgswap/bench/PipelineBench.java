@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Splits the time of one still-image replacement into the engine's session time and everything
@@ -58,10 +57,7 @@ public final class PipelineBench {
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        List<Path> files;
-        try (Stream<Path> s = Files.list(images)) {
-            files = s.filter(p -> p.toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList();
-        }
+        List<Path> files = BenchImages.list(images);
         ModelSource source = ModelStore.defaultStore().source(model);
         Matter matter = Providers.matter(matterName).create();
         Compositor compositor = Providers.compositor(null).create();

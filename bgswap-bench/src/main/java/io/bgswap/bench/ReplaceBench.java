@@ -77,10 +77,7 @@ public final class ReplaceBench {
         if (count < 2) {
             throw new IllegalArgumentException("--count must be at least 2");
         }
-        List<Path> portraits;
-        try (Stream<Path> s = Files.list(images)) {
-            portraits = s.filter(p -> p.toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList();
-        }
+        List<Path> portraits = BenchImages.list(images);
         if (portraits.isEmpty()) {
             throw new IllegalArgumentException("no JPEG or PNG files in " + images);
         }
