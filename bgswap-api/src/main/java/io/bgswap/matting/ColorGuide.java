@@ -32,15 +32,15 @@ final class ColorGuide {
     private final float[] s22;
     /** Share of a full window that each pixel's clipped window covers. */
     private final float[] coverage;
-    // scratch
-    private final FloatImage t0;
-    private final FloatImage t1;
-    private final FloatImage t2;
-    private final FloatImage t3;
-    private final FloatImage u0;
-    private final FloatImage u1;
-    private final FloatImage u2;
-    private final FloatImage u3;
+    // whole-image scratch of laplacian, made on its first call (the block form never needs it)
+    private FloatImage t0;
+    private FloatImage t1;
+    private FloatImage t2;
+    private FloatImage t3;
+    private FloatImage u0;
+    private FloatImage u1;
+    private FloatImage u2;
+    private FloatImage u3;
     /** The box filter's intermediate rows, shared by every filtering of one solve. */
     private final float[] scratch;
 
@@ -118,14 +118,6 @@ final class ColorGuide {
                 coverage[y * width + x] = cx * cy / full;
             }
         }
-        t0 = FloatImage.create(width, height);
-        t1 = FloatImage.create(width, height);
-        t2 = FloatImage.create(width, height);
-        t3 = FloatImage.create(width, height);
-        u0 = FloatImage.create(width, height);
-        u1 = FloatImage.create(width, height);
-        u2 = FloatImage.create(width, height);
-        u3 = FloatImage.create(width, height);
     }
 
     private FloatImage box(FloatImage src, FloatImage dst) {
@@ -187,6 +179,14 @@ final class ColorGuide {
             for (int k = 0; k < 4; k++) {
                 smoothed[k] = FloatImage.create(width, height);
             }
+            t0 = FloatImage.create(width, height);
+            t1 = FloatImage.create(width, height);
+            t2 = FloatImage.create(width, height);
+            t3 = FloatImage.create(width, height);
+            u0 = FloatImage.create(width, height);
+            u1 = FloatImage.create(width, height);
+            u2 = FloatImage.create(width, height);
+            u3 = FloatImage.create(width, height);
         }
         fitAndSmooth(x, smoothed);
         float[] ar = smoothed[0].data();
