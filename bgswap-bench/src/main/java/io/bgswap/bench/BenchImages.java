@@ -22,4 +22,22 @@ final class BenchImages {
             return s.filter(p -> p.toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList();
         }
     }
+
+    /**
+     * Fills a new directory with {@code count} files, the photos repeated in order under new names.
+     *
+     * @param photos the photos, at least one
+     * @param dir    the directory to create
+     * @param count  how many files
+     * @return {@code dir}
+     * @throws IOException when a file cannot be copied
+     */
+    static Path copies(List<Path> photos, Path dir, int count) throws IOException {
+        Files.createDirectories(dir);
+        for (int i = 0; i < count; i++) {
+            Path p = photos.get(i % photos.size());
+            Files.copy(p, dir.resolve(String.format(Locale.ROOT, "%03d-%s", i, p.getFileName())));
+        }
+        return dir;
+    }
 }

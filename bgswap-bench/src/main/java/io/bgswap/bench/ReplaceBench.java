@@ -83,13 +83,8 @@ public final class ReplaceBench {
         }
         Path work = Files.createTempDirectory("bgswap-replace-bench");
         try {
-            Path batch = Files.createDirectories(work.resolve("batch"));
-            Path single = Files.createDirectories(work.resolve("single"));
-            for (int i = 0; i < count; i++) {
-                Path p = portraits.get(i % portraits.size());
-                Files.copy(p, batch.resolve(String.format("%03d-%s", i, p.getFileName())));
-            }
-            Files.copy(portraits.get(0), single.resolve(portraits.get(0).getFileName()));
+            Path batch = BenchImages.copies(portraits, work.resolve("batch"), count);
+            Path single = BenchImages.copies(portraits, work.resolve("single"), 1);
 
             String detail = model.equalsIgnoreCase(BackgroundSwapper.PORTRAIT_MODEL) ? BackgroundSwapper.PORTRAIT_DETAIL : model;
             SessionOptions options = new SessionOptions(Device.AUTO, threads);
