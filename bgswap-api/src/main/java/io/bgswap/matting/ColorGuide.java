@@ -33,14 +33,8 @@ final class ColorGuide {
     /** Share of a full window that each pixel's clipped window covers. */
     private final float[] coverage;
     // whole-image scratch of laplacian, made on its first call (the block form never needs it)
-    private FloatImage t0;
-    private FloatImage t1;
-    private FloatImage t2;
-    private FloatImage t3;
-    private FloatImage u0;
-    private FloatImage u1;
-    private FloatImage u2;
-    private FloatImage u3;
+    private final FloatImage[] t = new FloatImage[4];
+    private final FloatImage[] u = new FloatImage[4];
     /** The box filter's intermediate rows, shared by every filtering of one solve. */
     private final float[] scratch;
 
@@ -130,22 +124,22 @@ final class ColorGuide {
 
     private void fitAndSmooth(float[] p, FloatImage[] out) {
         int n = width * height;
-        float[] xr = t0.data();
-        float[] xg = t1.data();
-        float[] xb = t2.data();
+        float[] xr = t[0].data();
+        float[] xg = t[1].data();
+        float[] xb = t[2].data();
         for (int i = 0; i < n; i++) {
             xr[i] = r[i] * p[i];
             xg[i] = g[i] * p[i];
             xb[i] = b[i] * p[i];
         }
-        float[] pm = box(new FloatImage(width, height, p), t3).data();
-        float[] cr = box(t0, u0).data();
-        float[] cg = box(t1, u1).data();
-        float[] cb = box(t2, u2).data();
-        float[] ar = t0.data();
-        float[] ag = t1.data();
-        float[] ab = t2.data();
-        float[] bb = u3.data();
+        float[] pm = box(new FloatImage(width, height, p), t[3]).data();
+        float[] cr = box(t[0], u[0]).data();
+        float[] cg = box(t[1], u[1]).data();
+        float[] cb = box(t[2], u[2]).data();
+        float[] ar = t[0].data();
+        float[] ag = t[1].data();
+        float[] ab = t[2].data();
+        float[] bb = u[3].data();
         for (int i = 0; i < n; i++) {
             float vr = cr[i] - mr[i] * pm[i];
             float vg = cg[i] - mg[i] * pm[i];
@@ -158,10 +152,10 @@ final class ColorGuide {
             ab[i] = a2;
             bb[i] = pm[i] - a0 * mr[i] - a1 * mg[i] - a2 * mb[i];
         }
-        box(t0, out[0]);
-        box(t1, out[1]);
-        box(t2, out[2]);
-        box(u3, out[3]);
+        box(t[0], out[0]);
+        box(t[1], out[1]);
+        box(t[2], out[2]);
+        box(u[3], out[3]);
     }
 
     private final FloatImage[] smoothed = new FloatImage[4];
@@ -178,15 +172,9 @@ final class ColorGuide {
         if (smoothed[0] == null) {
             for (int k = 0; k < 4; k++) {
                 smoothed[k] = FloatImage.create(width, height);
+                t[k] = FloatImage.create(width, height);
+                u[k] = FloatImage.create(width, height);
             }
-            t0 = FloatImage.create(width, height);
-            t1 = FloatImage.create(width, height);
-            t2 = FloatImage.create(width, height);
-            t3 = FloatImage.create(width, height);
-            u0 = FloatImage.create(width, height);
-            u1 = FloatImage.create(width, height);
-            u2 = FloatImage.create(width, height);
-            u3 = FloatImage.create(width, height);
         }
         fitAndSmooth(x, smoothed);
         float[] ar = smoothed[0].data();

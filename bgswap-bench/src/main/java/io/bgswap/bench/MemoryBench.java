@@ -36,29 +36,11 @@ public final class MemoryBench {
 
     /** @param args see the class comment */
     public static void main(String[] args) throws Exception {
-        Path images = Path.of("../shared/eval/image");
-        int count = 100;
-        List<String> jvm = new ArrayList<>();
-        List<String> extra = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--images" -> images = Path.of(args[++i]);
-                case "--count" -> count = Integer.parseInt(args[++i]);
-                case "--jvm" -> jvm.add(args[++i]);
-                case "--" -> {
-                    extra.addAll(List.of(args).subList(i + 1, args.length));
-                    i = args.length;
-                }
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        if (count < 2) {
-            throw new IllegalArgumentException("--count must be at least 2");
-        }
-        List<Path> photos = BenchImages.list(images);
-        if (photos.isEmpty()) {
-            throw new IllegalArgumentException("no JPEG or PNG files in " + images);
-        }
+        BenchArgs a = new BenchArgs(args, "--images", "--count", "--jvm");
+        int count = a.count(100);
+        List<String> jvm = a.all("--jvm");
+        List<String> extra = a.rest();
+        List<Path> photos = a.photos();
         Path work = Files.createTempDirectory("bgswap-memory-bench");
         try {
             Path single = BenchImages.copies(photos, work.resolve("single"), 1);

@@ -54,33 +54,13 @@ public final class ReplaceBench {
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
-        String model = BackgroundSwapper.DEFAULT_MODEL;
-        String backend = null;
-        Path images = Path.of("../shared/eval/image");
-        int count = 15;
-        int threads = 0;
-        List<String> extra = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--model" -> model = args[++i];
-                case "--backend" -> backend = args[++i];
-                case "--images" -> images = Path.of(args[++i]);
-                case "--count" -> count = Integer.parseInt(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--" -> {
-                    extra.addAll(List.of(args).subList(i + 1, args.length));
-                    i = args.length;
-                }
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        if (count < 2) {
-            throw new IllegalArgumentException("--count must be at least 2");
-        }
-        List<Path> portraits = BenchImages.list(images);
-        if (portraits.isEmpty()) {
-            throw new IllegalArgumentException("no JPEG or PNG files in " + images);
-        }
+        BenchArgs a = new BenchArgs(args, "--model", "--backend", "--images", "--count", "--threads");
+        String model = a.get("--model", BackgroundSwapper.DEFAULT_MODEL);
+        String backend = a.get("--backend", null);
+        int count = a.count(15);
+        int threads = a.getInt("--threads", 0);
+        List<String> extra = a.rest();
+        List<Path> portraits = a.photos();
         Path work = Files.createTempDirectory("bgswap-replace-bench");
         try {
             Path batch = BenchImages.copies(portraits, work.resolve("batch"), count);
