@@ -117,14 +117,6 @@ final class OnnxSession implements InferenceSession {
             // machine: alone 7.9 s against 9.3 s spinning; beside a matting and PNG-encoding thread
             // 10.1 s against 12.3 s, with that thread getting 0.38 against 0.29 images/s done.
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
-            if (device.kind() != Device.Kind.GPU) {
-                // No memory pattern on the CPU: with it, the second run allocates a planned block
-                // beside the arena's chunks from the first, and the process keeps both. bgswap
-                // replace (portrait pipeline) over 100 photos peaked at 2868 MB against 1600 MB for
-                // one photo; without it 2079 MB against 1618 MB, at the same inference time
-                // (isnet-medium, same process: median 1176 ms against 1151 ms, mean 1174 against 1277).
-                so.setMemoryPatternOptimization(false);
-            }
             if (device.kind() == Device.Kind.GPU) {
                 try {
                     so.addCUDA(device.index());
@@ -133,6 +125,13 @@ final class OnnxSession implements InferenceSession {
                             + e.getMessage() + " (the GPU needs com.microsoft.onnxruntime:onnxruntime_gpu instead of "
                             + "onnxruntime on the classpath, CUDA 12 and cuDNN 9, and a visible NVIDIA GPU)", e);
                 }
+            } else {
+                // No memory pattern on the CPU: with it, the second run allocates a planned block
+                // beside the arena's chunks from the first, and the process keeps both. bgswap
+                // replace (portrait pipeline) over 100 photos peaked at 2868 MB against 1600 MB for
+                // one photo; without it 2079 MB against 1618 MB, at the same inference time
+                // (isnet-medium, same process: median 1176 ms against 1151 ms, mean 1174 against 1277).
+                so.setMemoryPatternOptimization(false);
             }
             OrtSession session;
             try {
