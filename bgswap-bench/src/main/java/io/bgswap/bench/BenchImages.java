@@ -3,6 +3,7 @@ package io.bgswap.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -39,5 +40,18 @@ final class BenchImages {
             Files.copy(p, dir.resolve(String.format(Locale.ROOT, "%03d-%s", i, p.getFileName())));
         }
         return dir;
+    }
+
+    /**
+     * Removes a bench's temporary directory and everything in it, as far as it can (a file that
+     * cannot be removed is left behind, so that cleaning up never hides the bench's own failure).
+     *
+     * @param root the directory
+     * @throws IOException when it cannot be walked
+     */
+    static void removeTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }

@@ -9,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Peak resident memory of {@code bgswap replace} over one file and over a batch, each in a JVM of
@@ -53,11 +51,7 @@ public final class MemoryBench {
             System.out.printf(Locale.ROOT, "%d files: peak resident %7.1f MB (%.1f s)%n", count, many[0] / 1024.0, many[1] / 1000.0);
             System.out.printf(Locale.ROOT, "batch / single = %.2f%n", many[0] / (double) one[0]);
         } finally {
-            try (Stream<Path> s = Files.walk(work)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            BenchImages.removeTree(work);
         }
     }
 

@@ -19,10 +19,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The user's path against the engine, in one process: first the raw engine session of the
@@ -98,9 +96,7 @@ public final class ReplaceBench {
             System.out.printf(Locale.ROOT, "replace --model %s, marginal per image: %8.1f ms wall, %8.1f ms CPU%n", model, marginal, marginalCpu);
             System.out.printf(Locale.ROOT, "replace / session = %.2f (wall), %.2f (CPU)%n", marginal / sessionMs, marginalCpu / sessionCpu);
         } finally {
-            try (Stream<Path> s = Files.walk(work)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchImages.removeTree(work);
         }
     }
 

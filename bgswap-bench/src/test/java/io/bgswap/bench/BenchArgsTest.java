@@ -45,6 +45,9 @@ class BenchArgsTest {
             assertThat(s.map(p -> p.getFileName().toString()).sorted())
                     .containsExactly("000-a.jpg", "001-b.PNG", "002-a.jpg", "003-b.PNG", "004-a.jpg");
         }
+        BenchImages.removeTree(out);
+        assertThat(out).doesNotExist();
+        assertThat(a).exists();
     }
 
     @Test
