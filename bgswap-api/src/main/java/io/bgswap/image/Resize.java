@@ -1,5 +1,7 @@
 package io.bgswap.image;
 
+import java.util.function.IntPredicate;
+
 /**
  * Bilinear resampling with half-pixel centres: destination pixel {@code x} samples the source at
  * {@code (x + 0.5) * srcWidth / dstWidth - 0.5}, clamped to the edge. This is the convention of
@@ -95,6 +97,40 @@ public final class Resize {
         }
         rowOf[slot] = row;
         return r;
+    }
+
+    /**
+     * Resamples a mask without making a plane of it: the same values as
+     * {@link #bilinear(FloatImage, FloatImage)} of a plane holding 1 where {@code set} holds and 0
+     * elsewhere, read only at the source pixels that the destination samples.
+     *
+     * @param srcWidth  the mask's width
+     * @param srcHeight the mask's height
+     * @param set       whether the pixel at a row-major index of the mask is set
+     * @param dst       the destination, of any size; written in full
+     * @return {@code dst}
+     */
+    public static FloatImage bilinear(int srcWidth, int srcHeight, IntPredicate set, FloatImage dst) {
+        Axis ax = Axis.of(srcWidth, dst.width());
+        Axis ay = Axis.of(srcHeight, dst.height());
+        int[] lo = ax.lo();
+        int[] hi = ax.hi();
+        float[] wx = ax.weight();
+        float[] d = dst.data();
+        int dw = dst.width();
+        for (int y = 0; y < dst.height(); y++) {
+            int upper = ay.lo()[y] * srcWidth;
+            int lower = ay.hi()[y] * srcWidth;
+            float wy = ay.weight()[y];
+            for (int x = 0; x < dw; x++) {
+                float a = set.test(upper + lo[x]) ? 1f : 0f;
+                float top = a + ((set.test(upper + hi[x]) ? 1f : 0f) - a) * wx[x];
+                float c = set.test(lower + lo[x]) ? 1f : 0f;
+                float bottom = c + ((set.test(lower + hi[x]) ? 1f : 0f) - c) * wx[x];
+                d[y * dw + x] = top + (bottom - top) * wy;
+            }
+        }
+        return dst;
     }
 
     /**

@@ -85,42 +85,63 @@ public final class ClosedFormMatter implements Matter {
         int wh = Math.max(1, Math.round(h * scale));
         FloatImage[] low = ww == w && wh == h ? channels(image) : channels(image, ww, wh);
         FloatImage p = Resize.bilinear(probability, ww, wh);
-        Trimap trimap = Trimap.fromProbability(p, settings.bandRadius(), 0.02f, 0.98f,
-                Resize.bilinear(decisions(probability), ww, wh));
+        Trimap trimap = Trimap.fromProbability(p, settings.bandRadius(), 0.02f, 0.98f, decisions(probability, ww, wh));
         ColorGuide guide = new ColorGuide(low, settings.radius(), settings.eps());
         float[] alpha = solve(guide, trimap, p.data());
-
-        // bring the solution to full resolution; outside the band the known values stay exactly 0 or 1
-        boolean same = ww == w && wh == h;
-        FloatImage unknownLow = FloatImage.create(ww, wh);
-        byte[] labels = trimap.labels();
-        for (int i = 0; i < labels.length; i++) {
-            unknownLow.data()[i] = labels[i] == Trimap.UNKNOWN ? 1f : 0f;
-        }
-        float[] u = same ? unknownLow.data() : Resize.bilinear(unknownLow, w, h).data();
-        float[] out = same ? alpha : Resize.bilinear(new FloatImage(ww, wh, alpha), w, h).data();
-        for (int i = 0; i < out.length; i++) {
-            float v = out[i];
-            if (u[i] > 0f) {
-                out[i] = v < 0f ? 0f : (v > 1f ? 1f : v);
-            } else {
-                out[i] = v >= 0.5f ? 1f : 0f;
-            }
-        }
-        return new FloatImage(w, h, out);
+        return new FloatImage(w, h, toPhotoSize(alpha, trimap.labels(), ww, wh, w, h));
     }
 
     /**
      * @param probability a segmenter's output
-     * @return 1 where it holds a decision (exactly 0 or 1, see {@link Matter}), else 0
+     * @param width       the working width
+     * @param height      the working height
+     * @return at the working size, the share of each pixel that the segmenter decided (values of
+     *     exactly 0 or 1, see {@link Matter}): the bilinear resampling of a mask of its decisions
      */
-    static FloatImage decisions(FloatImage probability) {
+    static FloatImage decisions(FloatImage probability, int width, int height) {
         float[] p = probability.data();
-        float[] out = new float[p.length];
-        for (int i = 0; i < p.length; i++) {
-            out[i] = p[i] == 0f || p[i] == 1f ? 1f : 0f;
+        return Resize.bilinear(probability.width(), probability.height(), i -> p[i] == 0f || p[i] == 1f,
+                FloatImage.create(width, height));
+    }
+
+    /**
+     * The solution brought to the photo's size: resampled bilinearly and clamped to {@code [0, 1]}
+     * where a pixel takes a share of an unknown working pixel; elsewhere only known pixels (exactly
+     * 0 or 1) contribute, and the pixel keeps the nearer of the two values. Besides the result it
+     * allocates one mask of working rows by photo columns, no second photo-sized plane.
+     *
+     * @param alpha  the solution at the working size
+     * @param labels the trimap's labels at the working size
+     * @return the alpha matte at {@code w x h} (may be {@code alpha} when the sizes are equal)
+     */
+    static float[] toPhotoSize(float[] alpha, byte[] labels, int ww, int wh, int w, int h) {
+        float[] out = ww == w && wh == h ? alpha : Resize.bilinear(new FloatImage(ww, wh, alpha), FloatImage.create(w, h)).data();
+        Resize.Axis ax = Resize.Axis.of(ww, w);
+        Resize.Axis ay = Resize.Axis.of(wh, h);
+        // per working row and photo column: does the column's sample take a share of an unknown
+        // pixel of that row (the lower neighbour always, the upper one when its weight is above 0)
+        boolean[] reach = new boolean[wh * w];
+        for (int r = 0; r < wh; r++) {
+            int row = r * ww;
+            for (int x = 0; x < w; x++) {
+                reach[r * w + x] = labels[row + ax.lo()[x]] == Trimap.UNKNOWN
+                        || (ax.weight()[x] > 0f && labels[row + ax.hi()[x]] == Trimap.UNKNOWN);
+            }
         }
-        return new FloatImage(probability.width(), probability.height(), out);
+        for (int y = 0; y < h; y++) {
+            int upper = ay.lo()[y] * w;
+            int lower = ay.weight()[y] > 0f ? ay.hi()[y] * w : upper;
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                float v = out[i];
+                if (reach[upper + x] || reach[lower + x]) {
+                    out[i] = v < 0f ? 0f : (v > 1f ? 1f : v);
+                } else {
+                    out[i] = v >= 0.5f ? 1f : 0f;
+                }
+            }
+        }
+        return out;
     }
 
     /**

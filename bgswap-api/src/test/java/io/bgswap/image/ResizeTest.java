@@ -40,4 +40,19 @@ class ResizeTest {
         FloatImage src = new FloatImage(4, 2, new float[] {1, 3, 5, 7, 1, 3, 5, 7});
         assertThat(Resize.area(src, 2, 1).data()).containsExactly(new float[] {2f, 6f}, within(1e-6f));
     }
+
+    @Test
+    void aMaskGivenAsAPredicateResamplesExactlyLikeItsPlane() {
+        java.util.Random random = new java.util.Random(3);
+        int[][] sizes = {{7, 5, 20, 13}, {20, 13, 7, 5}, {9, 9, 9, 9}, {1, 1, 4, 3}, {31, 17, 12, 40}};
+        for (int[] s : sizes) {
+            float[] plane = new float[s[0] * s[1]];
+            for (int i = 0; i < plane.length; i++) {
+                plane[i] = random.nextInt(3) == 0 ? 1f : 0f;
+            }
+            FloatImage expected = Resize.bilinear(new FloatImage(s[0], s[1], plane), s[2], s[3]);
+            FloatImage actual = Resize.bilinear(s[0], s[1], i -> plane[i] == 1f, FloatImage.create(s[2], s[3]));
+            assertThat(actual.data()).as("%dx%d to %dx%d", s[0], s[1], s[2], s[3]).containsExactly(expected.data());
+        }
+    }
 }

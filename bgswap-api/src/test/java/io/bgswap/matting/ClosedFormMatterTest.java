@@ -135,7 +135,7 @@ class ClosedFormMatterTest {
         for (int x = 0; x < 20; x++) {
             p.data()[x] = x < 9 ? 0f : (x == 9 ? 0.3f : (x == 10 ? 0.7f : 1f));
         }
-        Trimap t = Trimap.fromProbability(p, 3, 0.02f, 0.98f, ClosedFormMatter.decisions(p));
+        Trimap t = Trimap.fromProbability(p, 3, 0.02f, 0.98f, ClosedFormMatter.decisions(p, 20, 1));
         for (int x = 0; x < 20; x++) {
             byte expected = x == 9 || x == 10 ? Trimap.UNKNOWN : (x < 9 ? Trimap.BACKGROUND : Trimap.FOREGROUND);
             assertThat(t.labels()[x]).as("x=%d", x).isEqualTo(expected);
@@ -196,6 +196,37 @@ class ClosedFormMatterTest {
         assertThat(sadDefault).isLessThan(sadPlain);
         for (float v : refined.data()) {
             assertThat(v).isBetween(0f, 1f);
+        }
+    }
+
+    /**
+     * Bringing the solution to the photo's size: a pixel that takes a share of an unknown working
+     * pixel keeps the resampled value (clamped), any other pixel the nearer known value; the same
+     * as resampling a plane of the unknown pixels and testing it for a value above 0.
+     */
+    @Test
+    void atThePhotoSizeOnlyPixelsReachedByTheBandAreSoft() {
+        Random random = new Random(5);
+        int[][] sizes = {{8, 6, 29, 17}, {8, 6, 8, 6}, {5, 9, 16, 16}, {16, 12, 33, 25}};
+        for (int[] s : sizes) {
+            int ww = s[0];
+            int wh = s[1];
+            byte[] labels = new byte[ww * wh];
+            float[] alpha = new float[ww * wh];
+            float[] unknown = new float[ww * wh];
+            for (int i = 0; i < labels.length; i++) {
+                int k = random.nextInt(4);
+                labels[i] = k == 0 ? Trimap.UNKNOWN : (k == 1 ? Trimap.BACKGROUND : Trimap.FOREGROUND);
+                alpha[i] = k == 0 ? random.nextFloat() * 1.2f - 0.1f : (k == 1 ? 0f : 1f);
+                unknown[i] = k == 0 ? 1f : 0f;
+            }
+            float[] u = Resize.bilinear(new FloatImage(ww, wh, unknown), s[2], s[3]).data();
+            float[] a = Resize.bilinear(new FloatImage(ww, wh, alpha.clone()), s[2], s[3]).data();
+            float[] out = ClosedFormMatter.toPhotoSize(alpha.clone(), labels, ww, wh, s[2], s[3]);
+            for (int i = 0; i < out.length; i++) {
+                float expected = u[i] > 0f ? Math.max(0f, Math.min(1f, a[i])) : (a[i] >= 0.5f ? 1f : 0f);
+                assertThat(out[i]).as("%dx%d to %dx%d, pixel %d", ww, wh, s[2], s[3], i).isEqualTo(expected);
+            }
         }
     }
 }
