@@ -213,8 +213,8 @@ public final class ImageFiles {
     }
 
     private static void encode(ArgbImage image, ImageFormat format, float quality, OutputStream out) throws IOException {
-        BufferedImage buffered = format.supportsAlpha() && image.hasTransparency()
-                ? Images.toBufferedImage(image) : Images.toOpaqueBufferedImage(image);
+        // a view, not a copy: the write is over before this method returns
+        BufferedImage buffered = Images.view(image, format.supportsAlpha() && image.hasTransparency());
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format.imageIoName());
         if (!writers.hasNext()) {
             throw new IOException("no ImageIO writer for " + format);

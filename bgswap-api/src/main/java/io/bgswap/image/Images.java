@@ -7,8 +7,10 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 
 /**
  * Conversions between bgswap's image types and {@link BufferedImage}. Kept apart from the
@@ -118,6 +120,25 @@ public final class Images {
             }
         }
         return out;
+    }
+
+    /**
+     * A {@link BufferedImage} over the image's own pixel array, without a copy, for handing the
+     * image to an encoder: {@code TYPE_INT_ARGB}, or with {@code alpha} false {@code TYPE_INT_RGB},
+     * whose samples ignore the alpha byte. The view writes through to {@code image}; use it only
+     * while nobody else changes the pixels.
+     *
+     * @param image the source
+     * @param alpha whether the view has an alpha channel
+     * @return the view
+     */
+    static BufferedImage view(ArgbImage image, boolean alpha) {
+        int[] masks = alpha ? new int[] {0xFF0000, 0xFF00, 0xFF, 0xFF000000} : new int[] {0xFF0000, 0xFF00, 0xFF};
+        ColorModel model = alpha ? ColorModel.getRGBdefault() : new DirectColorModel(24, masks[0], masks[1], masks[2]);
+        int[] pixels = image.pixels();
+        WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(pixels, pixels.length), image.width(),
+                image.height(), image.width(), masks, null);
+        return new BufferedImage(model, raster, false, null);
     }
 
     /**
