@@ -243,16 +243,51 @@ public final class Resize {
      * @return {@code dst}
      */
     public static FloatImage area(FloatImage src, FloatImage dst, float[] scratch) {
+        float[] s = src.data();
+        return area(src.width(), src.height(), i -> s[i], dst, scratch, () -> src);
+    }
+
+    /**
+     * Like {@link #area(FloatImage, FloatImage, float[])} for one colour channel of a photo, as
+     * sRGB values / 255, read from the packed pixels without a plane of the whole channel (one is
+     * made only when the photo is less than twice the destination's size, where bilinear alone
+     * resamples).
+     *
+     * @param src     the photo
+     * @param channel 0 red, 1 green, 2 blue
+     * @param dst     destination, at most the source's size
+     * @param scratch room for the block averages, or {@code null}; allocated when too small
+     * @return {@code dst}
+     */
+    public static FloatImage area(ArgbImage src, int channel, FloatImage dst, float[] scratch) {
+        int[] px = src.pixels();
+        int shift = 16 - 8 * channel;
+        IntToFloat value = i -> ((px[i] >> shift) & 0xFF) / 255f;
+        return area(src.width(), src.height(), value, dst, scratch, () -> {
+            float[] plane = new float[px.length];
+            for (int i = 0; i < plane.length; i++) {
+                plane[i] = value.at(i);
+            }
+            return new FloatImage(src.width(), src.height(), plane);
+        });
+    }
+
+    /** A source value by row-major index. */
+    private interface IntToFloat {
+        float at(int index);
+    }
+
+    private static FloatImage area(int srcWidth, int srcHeight, IntToFloat s, FloatImage dst, float[] scratch,
+                                   java.util.function.Supplier<FloatImage> plane) {
         int width = dst.width();
         int height = dst.height();
-        int fx = Math.max(1, src.width() / width);
-        int fy = Math.max(1, src.height() / height);
+        int fx = Math.max(1, srcWidth / width);
+        int fy = Math.max(1, srcHeight / height);
         if (fx == 1 && fy == 1) {
-            return bilinear(src, dst);
+            return bilinear(plane.get(), dst);
         }
-        int bw = src.width() / fx;
-        int bh = src.height() / fy;
-        float[] s = src.data();
+        int bw = srcWidth / fx;
+        int bh = srcHeight / fy;
         boolean direct = bw == width && bh == height;
         float[] b = direct ? dst.data() : (scratch != null && scratch.length >= bw * bh ? scratch : new float[bw * bh]);
         float norm = 1f / (fx * fy);
@@ -260,9 +295,9 @@ public final class Resize {
             for (int x = 0; x < bw; x++) {
                 float sum = 0;
                 for (int dy = 0; dy < fy; dy++) {
-                    int row = (y * fy + dy) * src.width() + x * fx;
+                    int row = (y * fy + dy) * srcWidth + x * fx;
                     for (int dx = 0; dx < fx; dx++) {
-                        sum += s[row + dx];
+                        sum += s.at(row + dx);
                     }
                 }
                 b[y * bw + x] = sum * norm;

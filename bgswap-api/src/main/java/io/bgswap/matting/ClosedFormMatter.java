@@ -239,24 +239,14 @@ public final class ClosedFormMatter implements Matter {
      * @param width  the working width
      * @param height the working height
      * @return its red, green and blue channels as sRGB values / 255, shrunk to the working size
-     *     one at a time through a single full-size plane
+     *     straight from the packed pixels
      */
     static FloatImage[] channels(ArgbImage image, int width, int height) {
-        int[] px = image.pixels();
-        float[] plane = new float[px.length];
-        FloatImage full = new FloatImage(image.width(), image.height(), plane);
-        float[] scratch = null;
+        float[] scratch = new float[(image.width() / Math.max(1, image.width() / width))
+                * (image.height() / Math.max(1, image.height() / height))];
         FloatImage[] out = new FloatImage[3];
         for (int c = 0; c < 3; c++) {
-            int shift = 16 - 8 * c;
-            for (int i = 0; i < px.length; i++) {
-                plane[i] = ((px[i] >> shift) & 0xFF) / 255f;
-            }
-            if (scratch == null) {
-                scratch = new float[(image.width() / Math.max(1, image.width() / width))
-                        * (image.height() / Math.max(1, image.height() / height))];
-            }
-            out[c] = Resize.area(full, FloatImage.create(width, height), scratch);
+            out[c] = Resize.area(image, c, FloatImage.create(width, height), scratch);
         }
         return out;
     }

@@ -107,9 +107,14 @@ class ClosedFormMatterTest {
         }
         ArgbImage image = new ArgbImage(w, h, px);
         FloatImage[] full = ClosedFormMatter.channels(image);
-        FloatImage[] low = ClosedFormMatter.channels(image, 40, 27);
-        for (int c = 0; c < 3; c++) {
-            assertThat(low[c].data()).as("channel %d", c).containsExactly(Resize.area(full[c], 40, 27).data());
+        // whole blocks of 2x2 then bilinear; bilinear alone (under twice the size); blocks only
+        int[][] sizes = {{40, 27}, {70, 50}, {50, 33}};
+        for (int[] size : sizes) {
+            FloatImage[] low = ClosedFormMatter.channels(image, size[0], size[1]);
+            for (int c = 0; c < 3; c++) {
+                assertThat(low[c].data()).as("channel %d at %dx%d", c, size[0], size[1])
+                        .containsExactly(Resize.area(full[c], size[0], size[1]).data());
+            }
         }
     }
 
