@@ -2,10 +2,7 @@ package io.bgswap.bench;
 
 import io.bgswap.examples.cli.BgSwapCommand;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,39 +11,44 @@ import java.util.Locale;
 
 /**
  * Peak resident memory of {@code bgswap replace} over one file and over a batch, each in a JVM of
- * its own started the way a user starts the command line (no JVM options unless given), so that
- * what the batch adds over a single photo shows as a ratio of the two peaks (the kernel's
- * {@code VmHWM} of each process, read by the process itself when the command has returned).
+ * its own started the way a user starts the command line, so that what the batch adds over a
+ * single photo shows as a ratio of the two peaks (the kernel's {@code VmHWM} of each process, read
+ * from {@code /proc} while it runs; the peak only grows, so the last reading is the peak up to the
+ * last few milliseconds).
  *
  * <pre>
  * java -cp bgswap-bench/target/bgswap-bench.jar io.bgswap.bench.MemoryBench \
- *     [--images ../shared/eval/image] [--count 100] [--jvm OPTION]... [-- more replace options]
+ *     [--images ../shared/eval/image] [--count 100] [--launcher bgswap-examples/bgswap] \
+ *     [--jvm OPTION]... [-- more replace options]
  * </pre>
  *
- * <p>The batch has {@code --count} files, the photos of {@code --images} repeated under new names;
- * the single run has the first photo. Linux only (it reads {@code /proc/self/status}).
+ * <p>Without {@code --launcher} the command line runs as {@code java -jar} would run it, with no JVM
+ * options but those of {@code --jvm}. With it, the launcher script runs it (with its own JVM
+ * options, or those of {@code --jvm} passed as {@code BGSWAP_JAVA_OPTS}). The batch has
+ * {@code --count} files, the photos of {@code --images} repeated under new names; the single run has
+ * the first photo. Linux only (it reads {@code /proc/PID/status}).
  */
 public final class MemoryBench {
-    private static final String PEAK = "bgswap-peak-rss-kb ";
-
     private MemoryBench() {
     }
 
     /** @param args see the class comment */
     public static void main(String[] args) throws Exception {
-        BenchArgs a = new BenchArgs(args, "--images", "--count", "--jvm");
+        BenchArgs a = new BenchArgs(args, "--images", "--count", "--jvm", "--launcher");
         int count = a.count(100);
         List<String> jvm = a.all("--jvm");
+        String launcher = a.get("--launcher", null);
         List<String> extra = a.rest();
         List<Path> photos = a.photos();
         Path work = Files.createTempDirectory("bgswap-memory-bench");
         try {
             Path single = BenchImages.copies(photos, work.resolve("single"), 1);
             Path batch = BenchImages.copies(photos, work.resolve("batch"), count);
-            System.out.printf(Locale.ROOT, "replace options: %s; JVM options: %s%n", extra.isEmpty() ? "(defaults)" : String.join(" ", extra),
-                    jvm.isEmpty() ? "(none)" : String.join(" ", jvm));
-            long[] one = peak(single, work.resolve("out-single"), jvm, extra);
-            long[] many = peak(batch, work.resolve("out-batch"), jvm, extra);
+            System.out.printf(Locale.ROOT, "replace options: %s; started by: %s; JVM options: %s%n",
+                    extra.isEmpty() ? "(defaults)" : String.join(" ", extra), launcher == null ? "java" : launcher,
+                    jvm.isEmpty() ? (launcher == null ? "(none)" : "(the launcher's)") : String.join(" ", jvm));
+            long[] one = peak(single, work.resolve("out-single"), launcher, jvm, extra);
+            long[] many = peak(batch, work.resolve("out-batch"), launcher, jvm, extra);
             System.out.printf(Locale.ROOT, "1 file:    peak resident %7.1f MB (%.1f s)%n", one[0] / 1024.0, one[1] / 1000.0);
             System.out.printf(Locale.ROOT, "%d files: peak resident %7.1f MB (%.1f s)%n", count, many[0] / 1024.0, many[1] / 1000.0);
             System.out.printf(Locale.ROOT, "batch / single = %.2f%n", many[0] / (double) one[0]);
@@ -56,46 +58,51 @@ public final class MemoryBench {
     }
 
     /** @return the child's peak resident memory in KB and its wall time in ms */
-    private static long[] peak(Path in, Path out, List<String> jvm, List<String> extra) throws IOException, InterruptedException {
+    private static long[] peak(Path in, Path out, String launcher, List<String> jvm, List<String> extra)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvm);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName(), "replace", in.toString(), "-o", out.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (launcher == null) {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvm);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), BgSwapCommand.class.getName()));
+        } else {
+            // the launcher execs java: its process is the JVM whose memory is read
+            command.add(launcher);
+            if (!jvm.isEmpty()) {
+                builder.environment().put("BGSWAP_JAVA_OPTS", String.join(" ", jvm));
+            }
+        }
+        command.addAll(List.of("replace", in.toString(), "-o", out.toString()));
         command.addAll(extra);
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = builder.start();
+        Path status = Path.of("/proc", Long.toString(p.pid()), "status");
         long kb = -1;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith(PEAK)) {
-                    kb = Long.parseLong(line.substring(PEAK.length()).trim());
-                }
-            }
+        while (p.isAlive()) {
+            kb = Math.max(kb, peakOf(status));
+            Thread.sleep(20);
         }
         int exit = p.waitFor();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (exit != 0 || kb < 0) {
-            throw new IllegalStateException("bgswap replace " + in + " exited with " + exit + (kb < 0 ? " and no peak memory" : ""));
+            throw new IllegalStateException("bgswap replace " + in + " exited with " + exit + (kb < 0 ? " and no peak memory read" : ""));
         }
         return new long[] {kb, ms};
     }
 
-    /** The measured process: runs the command line, then prints its own peak resident memory. */
-    public static final class Child {
-        private Child() {
-        }
-
-        /** @param args the command line's arguments */
-        public static void main(String[] args) throws IOException {
-            int exit = BgSwapCommand.run(args);
-            long kb = -1;
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+    /** @return the {@code VmHWM} of a process's status file in KB, or -1 when it is gone or has none */
+    static long peakOf(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmHWM:")) {
-                    kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
-            System.out.println(PEAK + kb);
-            System.exit(exit);
+        } catch (IOException | RuntimeException e) {
+            // the process has ended between two readings
         }
+        return -1;
     }
 }
