@@ -1,7 +1,5 @@
 package io.bgswap.examples;
 
-import io.bgswap.image.ArgbImage;
-import io.bgswap.image.ImageFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,12 +76,6 @@ class LauncherIT {
         Path out = tmp.resolve("portrait-blue.png");
         Run run = run(Map.of(), "replace", SAMPLE.toString(), "--background", "#2a6f97", "-o", out.toString());
         assertThat(run.exit()).as(run.output()).isZero();
-        ArgbImage in = ImageFiles.read(SAMPLE);
-        ArgbImage result = ImageFiles.read(out);
-        assertThat(result.width()).isEqualTo(in.width());
-        assertThat(result.height()).isEqualTo(in.height());
-        int corner = result.get(5, 5);
-        assertThat((corner >> 16) & 0xFF).isBetween(0x2a - 6, 0x2a + 6);
-        assertThat(corner & 0xFF).isBetween(0x97 - 6, 0x97 + 6);
+        ReplaceCommandIT.assertSampleOnBlue(SAMPLE, out);
     }
 }

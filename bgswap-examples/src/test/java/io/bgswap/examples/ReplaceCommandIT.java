@@ -24,15 +24,22 @@ class ReplaceCommandIT {
         Path out = tmp.resolve("out.png");
         int code = BgSwapCommand.run("replace", SAMPLE.toString(), "-b", "#2a6f97", "-o", out.toString(), "--model", "isnet-small");
         assertThat(code).isZero();
-        ArgbImage in = ImageFiles.read(SAMPLE);
+        assertSampleOnBlue(SAMPLE, out);
+    }
+
+    /**
+     * @param sample the bundled sample
+     * @param out    its result with the background {@code #2a6f97}: the photo's size, a corner
+     *               (background) close to that colour, the centre of the person in its own colour
+     */
+    static void assertSampleOnBlue(Path sample, Path out) {
+        ArgbImage in = ImageFiles.read(sample);
         ArgbImage result = ImageFiles.read(out);
         assertThat(result.width()).isEqualTo(in.width());
         assertThat(result.height()).isEqualTo(in.height());
-        // a corner of the sample is background: it must now be (close to) the requested colour
         int corner = result.get(5, 5);
         assertThat((corner >> 16) & 0xFF).isBetween(0x2a - 6, 0x2a + 6);
         assertThat(corner & 0xFF).isBetween(0x97 - 6, 0x97 + 6);
-        // the centre of the sample is the person: it must keep its own colour
         assertThat(result.get(in.width() / 2, in.height() * 3 / 4)).isEqualTo(in.get(in.width() / 2, in.height() * 3 / 4));
     }
 
