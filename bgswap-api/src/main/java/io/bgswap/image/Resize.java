@@ -1,6 +1,7 @@
 package io.bgswap.image;
 
 import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 
 /**
  * Bilinear resampling with half-pixel centres: destination pixel {@code x} samples the source at
@@ -278,7 +279,7 @@ public final class Resize {
     }
 
     private static FloatImage area(int srcWidth, int srcHeight, IntToFloat s, FloatImage dst, float[] scratch,
-                                   java.util.function.Supplier<FloatImage> plane) {
+                                   Supplier<FloatImage> plane) {
         int width = dst.width();
         int height = dst.height();
         int fx = Math.max(1, srcWidth / width);

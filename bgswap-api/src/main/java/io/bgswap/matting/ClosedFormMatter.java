@@ -112,6 +112,10 @@ public final class ClosedFormMatter implements Matter {
      *
      * @param alpha  the solution at the working size
      * @param labels the trimap's labels at the working size
+     * @param ww     the working width
+     * @param wh     the working height
+     * @param w      the photo's width
+     * @param h      the photo's height
      * @return the alpha matte at {@code w x h} (may be {@code alpha} when the sizes are equal)
      */
     static float[] toPhotoSize(float[] alpha, byte[] labels, int ww, int wh, int w, int h) {
