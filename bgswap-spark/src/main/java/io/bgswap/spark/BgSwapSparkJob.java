@@ -4,8 +4,10 @@ import io.bgswap.BgSwapException;
 import io.bgswap.ErrorCode;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -15,7 +17,9 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -121,26 +125,62 @@ public final class BgSwapSparkJob {
      *
      * @param inputs  see {@link #process}
      * @param options what to do
-     * @return counts read back from the result table
+     * @return counts of the rows written, gathered while the table is written (Spark's observed
+     *     metrics, taken from each partition's successful task once), not read back from it
      */
     public static Summary run(Dataset<Row> inputs, SwapJobOptions options) {
         SparkSession spark = inputs.sparkSession();
+        List<String> codes = new ArrayList<>();
+        for (ErrorCode code : ErrorCode.values()) {
+            codes.add(code.name());
+        }
+        codes.add(SwapPartition.UNEXPECTED);
+        Column[] perCode = codes.stream().map(c -> countWhere(functions.col("error_code").equalTo(c), c)).toArray(Column[]::new);
+        Observation counts = new Observation("bgswap-summary");
         long t0 = System.nanoTime();
-        process(inputs, options).write().mode(SaveMode.Overwrite).parquet(options.resultTable());
+        process(inputs, options).observe(counts, functions.count(functions.lit(1)).as("rows"),
+                        concat(countWhere(functions.col("status").equalTo("OK"), "OK"), perCode))
+                .write().mode(SaveMode.Overwrite).parquet(options.resultTable());
         double seconds = (System.nanoTime() - t0) / 1e9;
         int leftovers = OutputFiles.removeLeftovers(options.outputDir(), spark.sparkContext().hadoopConfiguration());
-        Map<String, Long> byStatus = new TreeMap<>();
+        Map<String, Object> metrics;
+        try {
+            // the write has finished, so the metrics are there: this does not wait
+            metrics = counts.getAsJava();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BgSwapException(ErrorCode.CLOSED, "Interrupted while reading the job's counts", e);
+        }
         Map<String, Long> byError = new TreeMap<>();
-        for (Row r : spark.read().parquet(options.resultTable()).groupBy("status", "error_code").count().collectAsList()) {
-            byStatus.merge(r.getString(0), r.getLong(2), Long::sum);
-            if (!r.isNullAt(1)) {
-                byError.put(r.getString(1), r.getLong(2));
+        for (String c : codes) {
+            long n = count(metrics, c);
+            if (n > 0) {
+                byError.put(c, n);
             }
         }
-        Summary s = new Summary(byStatus.getOrDefault("OK", 0L), byStatus.getOrDefault("FAILED", 0L), byError, leftovers, seconds);
+        long ok = count(metrics, "OK");
+        Summary s = new Summary(ok, count(metrics, "rows") - ok, byError, leftovers, seconds);
         LOG.info("bgswap on Spark: {} ok, {} failed {} in {} s; results in {}", s.ok(), s.failed(), byError, String.format("%.1f", seconds),
                 options.resultTable());
         return s;
+    }
+
+    /** @return the observed count of that name; a sum over no rows is null */
+    private static long count(Map<String, Object> metrics, String name) {
+        Object v = metrics.get(name);
+        return v == null ? 0L : ((Number) v).longValue();
+    }
+
+    private static Column[] concat(Column first, Column[] rest) {
+        Column[] all = new Column[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    /** @return a metric that counts the rows where {@code condition} holds, named {@code name} */
+    private static Column countWhere(Column condition, String name) {
+        return functions.sum(functions.when(condition, 1L).otherwise(0L)).as(name);
     }
 
     /**
