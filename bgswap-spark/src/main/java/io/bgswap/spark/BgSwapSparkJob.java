@@ -4,7 +4,6 @@ import io.bgswap.BgSwapException;
 import io.bgswap.ErrorCode;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Observation;
@@ -17,9 +16,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -125,21 +122,17 @@ public final class BgSwapSparkJob {
      *
      * @param inputs  see {@link #process}
      * @param options what to do
-     * @return counts of the rows written, gathered while the table is written (Spark's observed
-     *     metrics, taken from each partition's successful task once), not read back from it
+     * @return counts of the rows written: the totals gathered while the table is written (Spark's
+     *     observed metrics, taken once from each partition's successful task); the failures per
+     *     error code read back from the table, only when there are failures
      */
     public static Summary run(Dataset<Row> inputs, SwapJobOptions options) {
         SparkSession spark = inputs.sparkSession();
-        List<String> codes = new ArrayList<>();
-        for (ErrorCode code : ErrorCode.values()) {
-            codes.add(code.name());
-        }
-        codes.add(SwapPartition.UNEXPECTED);
-        Column[] perCode = codes.stream().map(c -> countWhere(functions.col("error_code").equalTo(c), c)).toArray(Column[]::new);
         Observation counts = new Observation("bgswap-summary");
         long t0 = System.nanoTime();
-        process(inputs, options).observe(counts, functions.count(functions.lit(1)).as("rows"),
-                        concat(countWhere(functions.col("status").equalTo("OK"), "OK"), perCode))
+        process(inputs, options)
+                .observe(counts, functions.count(functions.lit(1)).as("rows"),
+                        functions.sum(functions.when(functions.col("status").equalTo("OK"), 1L).otherwise(0L)).as("ok"))
                 .write().mode(SaveMode.Overwrite).parquet(options.resultTable());
         double seconds = (System.nanoTime() - t0) / 1e9;
         int leftovers = OutputFiles.removeLeftovers(options.outputDir(), spark.sparkContext().hadoopConfiguration());
@@ -151,15 +144,16 @@ public final class BgSwapSparkJob {
             Thread.currentThread().interrupt();
             throw new BgSwapException(ErrorCode.CLOSED, "Interrupted while reading the job's counts", e);
         }
+        long ok = count(metrics, "ok");
+        long failed = count(metrics, "rows") - ok;
         Map<String, Long> byError = new TreeMap<>();
-        for (String c : codes) {
-            long n = count(metrics, c);
-            if (n > 0) {
-                byError.put(c, n);
+        if (failed > 0) {
+            for (Row r : spark.read().parquet(options.resultTable()).where("status = 'FAILED'").groupBy("error_code").count()
+                    .collectAsList()) {
+                byError.put(r.getString(0), r.getLong(1));
             }
         }
-        long ok = count(metrics, "OK");
-        Summary s = new Summary(ok, count(metrics, "rows") - ok, byError, leftovers, seconds);
+        Summary s = new Summary(ok, failed, byError, leftovers, seconds);
         LOG.info("bgswap on Spark: {} ok, {} failed {} in {} s; results in {}", s.ok(), s.failed(), byError, String.format("%.1f", seconds),
                 options.resultTable());
         return s;
@@ -169,18 +163,6 @@ public final class BgSwapSparkJob {
     private static long count(Map<String, Object> metrics, String name) {
         Object v = metrics.get(name);
         return v == null ? 0L : ((Number) v).longValue();
-    }
-
-    private static Column[] concat(Column first, Column[] rest) {
-        Column[] all = new Column[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
-    }
-
-    /** @return a metric that counts the rows where {@code condition} holds, named {@code name} */
-    private static Column countWhere(Column condition, String name) {
-        return functions.sum(functions.when(condition, 1L).otherwise(0L)).as(name);
     }
 
     /**

@@ -226,6 +226,8 @@ class SparkSwapJobIT {
         BgSwapSparkJob.Summary s = BgSwapSparkJob.run(table, options);
 
         assertThat(s.ok()).as("%s", s).isEqualTo(1);
+        assertThat(s.failed()).isZero();
+        assertThat(s.failuresByCode()).isEmpty();
         assertThat(listing(out)).hasSize(1);
     }
 }
