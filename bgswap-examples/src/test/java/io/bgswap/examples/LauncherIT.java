@@ -37,7 +37,11 @@ class LauncherIT {
     }
 
     private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(concat(LAUNCHER.toString(), args)).redirectErrorStream(true);
+        return run(LAUNCHER, env, args);
+    }
+
+    private Run run(Path script, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(concat(script.toString(), args)).redirectErrorStream(true);
         builder.environment().remove("BGSWAP_JAVA_OPTS");
         builder.environment().remove("BGSWAP_JAR");
         builder.environment().putAll(env);
@@ -62,6 +66,16 @@ class LauncherIT {
         Run replaced = run(Map.of("JDK_JAVA_OPTIONS", "-Xlog:gc", "BGSWAP_JAVA_OPTS", "-XX:+UseParallelGC"), "--version");
         assertThat(replaced.exit()).isZero();
         assertThat(replaced.output()).contains("Using Parallel").doesNotContain("Using Serial");
+    }
+
+    @Test
+    void findsItsJarWhenStartedThroughSymbolicLinks() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path relative = Files.createSymbolicLink(bin.resolve("bgswap-relative"), bin.relativize(LAUNCHER));
+        Path chained = Files.createSymbolicLink(tmp.resolve("bgswap"), tmp.relativize(relative));
+        Run run = run(chained, Map.of(), "--version");
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).startsWith("bgswap ");
     }
 
     @Test
