@@ -128,6 +128,9 @@ final class OutputFiles {
      * @return its bytes
      */
     static byte[] read(String location, Configuration conf, long maxBytes) {
+        if (isLocal(location)) {
+            return readLocal(location, maxBytes);
+        }
         Path p = new Path(location);
         try {
             FileSystem fs = p.getFileSystem(conf);
@@ -139,6 +142,30 @@ final class OutputFiles {
                 return in.readAllBytes();
             }
         } catch (java.io.FileNotFoundException e) {
+            throw new BgSwapException(ErrorCode.IO_ERROR, location + ": no such file", e);
+        } catch (IOException e) {
+            throw new BgSwapException(ErrorCode.IO_ERROR, location + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /*
+     * Local files are read directly: Hadoop's local file system would look for a checksum file
+     * beside each input and copy the bytes through its checksumming stream.
+     */
+    private static byte[] readLocal(String location, long maxBytes) {
+        java.nio.file.Path p = localPath(location);
+        try {
+            java.nio.file.attribute.BasicFileAttributes attributes = java.nio.file.Files.readAttributes(p,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            if (attributes.isDirectory()) {
+                throw new BgSwapException(ErrorCode.IO_ERROR, location + ": a directory, not a file");
+            }
+            long size = attributes.size();
+            if (size > maxBytes) {
+                throw new BgSwapException(ErrorCode.IMAGE_TOO_LARGE, location + ": " + size + " bytes, above the limit of " + maxBytes);
+            }
+            return java.nio.file.Files.readAllBytes(p);
+        } catch (java.nio.file.NoSuchFileException e) {
             throw new BgSwapException(ErrorCode.IO_ERROR, location + ": no such file", e);
         } catch (IOException e) {
             throw new BgSwapException(ErrorCode.IO_ERROR, location + ": cannot read: " + e.getMessage(), e);

@@ -63,7 +63,7 @@ public final class SparkReplaceMain {
                 "  --quality Q          JPEG quality (default 0.92)",
                 "  --matte              write the alpha matte instead of a composite",
                 "  --max-megapixels MP  larger images become IMAGE_TOO_LARGE rows, checked before decoding (default 100)",
-                "  --partitions N       input partitions (default 4 per core, or the input's if more)");
+                "  --partitions N       input partitions (default 2 per core, or the input's if more)");
     }
 
     static int run(String[] args) {

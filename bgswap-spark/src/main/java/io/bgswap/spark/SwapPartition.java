@@ -10,6 +10,7 @@ import io.bgswap.image.ImageFormat;
 import io.bgswap.image.Images;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.slf4j.Logger;
@@ -40,11 +41,16 @@ final class SwapPartition implements MapPartitionsFunction<Row, Row> {
     static final String UNEXPECTED = "UNEXPECTED";
 
     private final SwapJobOptions options;
-    private final HadoopConf conf;
+    private final Broadcast<HadoopConf> conf;
 
-    SwapPartition(SwapJobOptions options, Configuration conf) {
+    /**
+     * @param options what to do
+     * @param conf    the driver's Hadoop configuration, broadcast: each executor deserialises its
+     *                hundreds of entries once, not once per task
+     */
+    SwapPartition(SwapJobOptions options, Broadcast<HadoopConf> conf) {
         this.options = options;
-        this.conf = new HadoopConf(conf);
+        this.conf = conf;
     }
 
     @Override
@@ -54,7 +60,7 @@ final class SwapPartition implements MapPartitionsFunction<Row, Row> {
         }
         BackgroundSwapper swapper = ExecutorSwappers.get(options.swapperKey());
         Background background = options.matteOnly() ? null : Background.parse(options.background());
-        Configuration hadoop = conf.get();
+        Configuration hadoop = conf.value().get();
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -117,7 +123,7 @@ final class SwapPartition implements MapPartitionsFunction<Row, Row> {
         return (to - from) / 1e6;
     }
 
-    /** A Hadoop configuration that can travel in a task closure (Configuration is not Serializable). */
+    /** A Hadoop configuration that can be broadcast to the executors (Configuration is not Serializable). */
     static final class HadoopConf implements Serializable {
         private static final long serialVersionUID = 1L;
         private transient Configuration conf;

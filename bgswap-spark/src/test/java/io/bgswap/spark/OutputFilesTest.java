@@ -58,6 +58,21 @@ class OutputFilesTest {
     }
 
     @Test
+    void localInputsAreReadAsSparkListsThemAndCheckedAgainstTheLimit() throws Exception {
+        byte[] bytes = {1, 2, 3, 4, 5};
+        Path file = dir.resolve("photo 1.jpg");
+        Files.write(file, bytes);
+        Configuration conf = new Configuration(false);
+        // Spark's file index gives paths as Hadoop prints them: a scheme and no escaping
+        assertThat(OutputFiles.read("file:" + file, conf, 5)).containsExactly(bytes);
+        assertThat(OutputFiles.read(file.toString(), conf, 5)).containsExactly(bytes);
+        assertThatThrownBy(() -> OutputFiles.read(file.toString(), conf, 4))
+                .isInstanceOfSatisfying(BgSwapException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE));
+        assertThatThrownBy(() -> OutputFiles.read(dir.toString(), conf, 1000))
+                .isInstanceOfSatisfying(BgSwapException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR));
+    }
+
+    @Test
     void missingInputIsAnIoError() {
         assertThatThrownBy(() -> OutputFiles.read(dir.resolve("nope.jpg").toUri().toString(), new Configuration(false), 1000))
                 .isInstanceOfSatisfying(BgSwapException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR));

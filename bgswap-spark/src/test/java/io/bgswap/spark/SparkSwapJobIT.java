@@ -126,13 +126,13 @@ class SparkSwapJobIT {
     @Test
     void pathTablesWithFewPartitionsAreSpreadAndTheListingIsKept() {
         SwapJobOptions options = options(work.resolve("unused")).build();
-        int target = spark.sparkContext().defaultParallelism() * 4;
+        int target = spark.sparkContext().defaultParallelism() * BgSwapSparkJob.PARTITIONS_PER_CORE;
         Dataset<Row> listed = BgSwapSparkJob.listImages(spark, evalImages.get(0).getParent().toString());
         int listedPartitions = listed.rdd().getNumPartitions();
         assertThat(listedPartitions).isEqualTo(Math.min(evalImages.size(), target));
         // the listing is used as it is: no shuffle, so the same partitions reach the tasks
         assertThat(BgSwapSparkJob.process(listed, options).rdd().getNumPartitions()).isEqualTo(listedPartitions);
-        // a table of paths in one partition (one Parquet file, say) is spread over 4 per core
+        // a table of paths in one partition (one Parquet file, say) is spread over the cores
         Dataset<Row> onePartition = listed.coalesce(1);
         assertThat(BgSwapSparkJob.process(onePartition, options).rdd().getNumPartitions()).isEqualTo(target);
         // an explicit count always wins
