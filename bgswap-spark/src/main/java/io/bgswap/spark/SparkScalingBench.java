@@ -10,16 +10,24 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -34,7 +42,9 @@ import java.util.stream.Stream;
  * </pre>
  *
  * The images of IMAGE_DIR are copied COPIES times (default 6) into a temporary directory. Each
- * round runs every variant once after a warm-up pass; all rounds are printed.
+ * round runs every variant once after a warm-up pass (for Spark: the same job over one copy);
+ * all rounds are printed, each variant with the JIT compilation time, collector pauses and
+ * busiest Java threads of the JVM while it ran.
  */
 public final class SparkScalingBench {
     private SparkScalingBench() {
@@ -65,6 +75,12 @@ public final class SparkScalingBench {
         try (Stream<Path> s = Files.list(images)) {
             sources = s.filter(p -> p.toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList();
         }
+        // the Spark warm-up job lists its own directory, so that it plans and runs what the timed job does
+        Path warm = work.resolve("warm");
+        Files.createDirectories(warm);
+        for (Path p : sources) {
+            Files.copy(p, warm.resolve(p.getFileName()));
+        }
         List<Path> inputs = new ArrayList<>();
         for (int c = 0; c < copies; c++) {
             for (Path p : sources) {
@@ -80,17 +96,23 @@ public final class SparkScalingBench {
         BackgroundSwapper swapper = ExecutorSwappers.get(options.swapperKey());
         Background bg = Background.parse(options.background());
 
-        // warm-up of the plain path (JIT, model first runs)
-        plain(swapper, bg, inputs.subList(0, Math.min(inputs.size(), sources.size())), work.resolve("out-warm"), 1);
+        // warm-up of the image pipeline that every variant runs (model first runs; the JIT compiles
+        // its hot loops over a few hundred images, so one pass over all inputs on both threads)
+        plain(swapper, bg, inputs, work.resolve("out-warm"), 2);
         System.out.println("round  variant        images  seconds  img/s   ms/img  load");
         for (int r = 1; r <= rounds; r++) {
             report(r, "plain 1 thread", inputs.size(), plain(swapper, bg, inputs, work.resolve("out-plain"), 1));
             for (int cores = 1; cores <= 2; cores++) {
-                report(r, "spark local[" + cores + "]", inputs.size(), spark(cores, in, options, sources.size()));
+                report(r, "spark local[" + cores + "]", inputs.size(), spark(cores, in, warm, options));
             }
             report(r, "plain 2 threads", inputs.size(), plain(swapper, bg, inputs, work.resolve("out-plain2"), 2));
         }
         ExecutorSwappers.closeAll();
+    }
+
+    private static void report(int round, String variant, int n, Timed timed) {
+        report(round, variant, n, timed.seconds);
+        System.out.println("       " + timed.jvm);
     }
 
     private static void report(int round, String variant, int n, double seconds) {
@@ -99,10 +121,11 @@ public final class SparkScalingBench {
     }
 
     /** @return seconds for the plain read-decode-replace-encode-write loop over {@code threads} threads */
-    private static double plain(BackgroundSwapper swapper, Background bg, List<Path> inputs, Path out, int threads) throws Exception {
+    private static Timed plain(BackgroundSwapper swapper, Background bg, List<Path> inputs, Path out, int threads) throws Exception {
         Files.createDirectories(out);
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
+        JvmTimes jvm = JvmTimes.now();
         long t0 = System.nanoTime();
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -123,11 +146,11 @@ public final class SparkScalingBench {
         } finally {
             pool.shutdown();
         }
-        return (System.nanoTime() - t0) / 1e9;
+        return new Timed((System.nanoTime() - t0) / 1e9, jvm.since());
     }
 
-    /** @return seconds of the timed Spark run (listing, processing, result table), after a warm-up run */
-    private static double spark(int cores, Path in, SwapJobOptions options, int warmupImages) {
+    /** @return seconds of the timed Spark run (listing, processing, result table), after a warm-up run over {@code warm} */
+    private static Timed spark(int cores, Path in, Path warm, SwapJobOptions options) {
         SparkSession spark = SparkSession.builder().master("local[" + cores + "]").appName("bgswap-bench")
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "localhost")
@@ -135,10 +158,12 @@ public final class SparkScalingBench {
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         try {
-            BgSwapSparkJob.run(BgSwapSparkJob.listImages(spark, in.toString()).limit(warmupImages), options);
+            BgSwapSparkJob.run(BgSwapSparkJob.listImages(spark, warm.toString()), options);
+            JvmTimes jvm = JvmTimes.now();
             long t0 = System.nanoTime();
             BgSwapSparkJob.Summary s = BgSwapSparkJob.run(BgSwapSparkJob.listImages(spark, in.toString()), options);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            String jvmTimes = jvm.since();
             if (s.failed() > 0) {
                 throw new IllegalStateException("bench inputs failed: " + s.failuresByCode());
             }
@@ -146,11 +171,53 @@ public final class SparkScalingBench {
                     .agg(functions.avg("decode_ms"), functions.avg("infer_ms"), functions.avg("encode_ms")).first();
             System.out.printf(Locale.ROOT, "       local[%d] per image in the tasks: decode %.1f ms, infer %.1f ms, encode+write %.1f ms%n",
                     cores, mean.getDouble(0), mean.getDouble(1), mean.getDouble(2));
-            return seconds;
+            return new Timed(seconds, jvmTimes);
         } finally {
             spark.stop();
             SparkSession.clearActiveSession();
             SparkSession.clearDefaultSession();
+        }
+    }
+
+    /** A variant's wall time, and what else the JVM did meanwhile. */
+    private record Timed(double seconds, String jvm) {
+    }
+
+    /**
+     * What else the JVM spent CPU on during a variant: JIT compilation, collector pauses, and the
+     * threads that used the most CPU (the compiler threads do not appear among them, they are not
+     * Java threads).
+     */
+    private record JvmTimes(long compileMs, long gcMs, Map<Long, Long> threadCpuNanos, Map<Long, String> names) {
+        static JvmTimes now() {
+            long gc = 0;
+            for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+                gc += Math.max(0, b.getCollectionTime());
+            }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            Map<Long, Long> cpu = new HashMap<>();
+            Map<Long, String> names = new HashMap<>();
+            for (ThreadInfo t : threads.dumpAllThreads(false, false)) {
+                long ns = threads.getThreadCpuTime(t.getThreadId());
+                if (ns >= 0) {
+                    cpu.put(t.getThreadId(), ns);
+                    names.put(t.getThreadId(), t.getThreadName());
+                }
+            }
+            return new JvmTimes(ManagementFactory.getCompilationMXBean().getTotalCompilationTime(), gc, cpu, names);
+        }
+
+        /** @return what happened since this snapshot */
+        String since() {
+            JvmTimes n = now();
+            Map<String, Long> byName = new TreeMap<>();
+            n.threadCpuNanos.forEach((id, ns) -> byName.merge(n.names.get(id).replaceAll("[0-9]+", "N"),
+                    ns - threadCpuNanos.getOrDefault(id, 0L), Long::sum));
+            String busiest = byName.entrySet().stream().filter(e -> e.getValue() >= 50_000_000L)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                    .map(e -> String.format(Locale.ROOT, "%s %d", e.getKey(), e.getValue() / 1_000_000)).collect(Collectors.joining(", "));
+            return String.format(Locale.ROOT, "JIT %d ms, GC pauses %d ms; Java threads with most CPU (ms): %s", n.compileMs - compileMs,
+                    n.gcMs - gcMs, busiest.isEmpty() ? "none above 50 ms" : busiest);
         }
     }
 
