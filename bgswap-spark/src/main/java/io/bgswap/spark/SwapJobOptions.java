@@ -148,7 +148,7 @@ public final class SwapJobOptions implements Serializable {
         return matteOnly;
     }
 
-    /** @return how many partitions the inputs are spread over, 0 for four per core unless they already have at least that many */
+    /** @return how many partitions the inputs are spread over, 0 for two per core unless they already have at least that many */
     public int partitions() {
         return partitions;
     }
@@ -265,7 +265,7 @@ public final class SwapJobOptions implements Serializable {
             return this;
         }
 
-        /** @param partitions number of input partitions, 0 for four per core unless the input already has at least that many @return this */
+        /** @param partitions number of input partitions, 0 for two per core unless the input already has at least that many @return this */
         public Builder partitions(int partitions) {
             this.partitions = partitions;
             return this;
