@@ -34,12 +34,17 @@ class PngEncoderTest {
         return types;
     }
 
+    /** @return the file, after checking its colour type (IHDR byte 25) and that it reads back exactly */
+    private static byte[] roundTrip(ArgbImage image, int colourType) {
+        byte[] png = ImageFiles.encode(image, ImageFormat.PNG, 1f);
+        assertThat(png[25]).as("colour type").isEqualTo((byte) colourType);
+        assertThat(ImageFiles.decode(png, "test", Long.MAX_VALUE).pixels()).containsExactly(image.pixels());
+        return png;
+    }
+
     @Test
     void transparentImagesKeepEveryChannelExactly() {
-        ArgbImage image = random(97, 61, false, 1);
-        byte[] png = ImageFiles.encode(image, ImageFormat.PNG, 1f);
-        assertThat(png[25]).as("colour type RGBA").isEqualTo((byte) 6);
-        assertThat(ImageFiles.decode(png, "t", Long.MAX_VALUE).pixels()).containsExactly(image.pixels());
+        byte[] png = roundTrip(random(97, 61, false, 1), 6);
         assertThat(chunks(png)).first().isEqualTo("IHDR");
         assertThat(chunks(png)).last().isEqualTo("IEND");
         assertThat(chunks(png)).containsOnly("IHDR", "IDAT", "IEND");
@@ -47,10 +52,7 @@ class PngEncoderTest {
 
     @Test
     void opaqueImagesAreWrittenAsRgb() {
-        ArgbImage image = random(64, 33, true, 2);
-        byte[] png = ImageFiles.encode(image, ImageFormat.PNG, 1f);
-        assertThat(png[25]).as("colour type RGB").isEqualTo((byte) 2);
-        assertThat(ImageFiles.decode(png, "o", Long.MAX_VALUE).pixels()).containsExactly(image.pixels());
+        roundTrip(random(64, 33, true, 2), 2);
     }
 
     @Test
