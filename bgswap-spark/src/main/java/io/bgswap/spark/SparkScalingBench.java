@@ -155,8 +155,8 @@ public final class SparkScalingBench {
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "localhost")
                 .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.log.level", "WARN")
                 .getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
         try {
             BgSwapSparkJob.run(BgSwapSparkJob.listImages(spark, warm.toString()), options);
             JvmTimes jvm = JvmTimes.now();
