@@ -143,10 +143,12 @@ public final class SparkScalingBench {
             for (Future<?> f : done) {
                 f.get();
             }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            // before the shutdown: the pool's threads, and so their CPU times, end with it
+            return new Timed(seconds, jvm.since());
         } finally {
             pool.shutdown();
         }
-        return new Timed((System.nanoTime() - t0) / 1e9, jvm.since());
     }
 
     /** @return seconds of the timed Spark run (listing, processing, result table), after a warm-up run over {@code warm} */
