@@ -217,9 +217,16 @@ final class ColorGuide {
     }
 
     // per-block scratch: x and its colour products on the block grown by two window radii, the
-    // fitted model on the block grown by one
+    // fitted model on the block grown by one, window means of either (four planes each) and the
+    // rows of window sums they are made from
     private float[] bx;
     private float[] bfit;
+    private float[] bmean;
+    private float[] brows;
+    /** Per image column, how many columns its clipped window holds. */
+    private int[] columnCount;
+    /** {@code 1 / (rows * columns)} of a clipped window, at {@code rows * (2 * radius + 2) + columns}. */
+    private float[] windowInverse;
 
     /**
      * {@link #laplacian} computed only on the given blocks ({@link #blocksOf}): the same values,
@@ -234,8 +241,22 @@ final class ColorGuide {
      */
     void laplacianAt(float[] x, float[] out, int[] blocks) {
         if (bx == null) {
-            bx = new float[(BLOCK + 4 * radius) * (BLOCK + 4 * radius) * 4];
+            int grown = BLOCK + 4 * radius;
+            bx = new float[grown * grown * 4];
             bfit = new float[(BLOCK + 2 * radius) * (BLOCK + 2 * radius) * 4];
+            bmean = new float[bfit.length];
+            brows = new float[grown * (BLOCK + 2 * radius) * 4];
+            columnCount = new int[width];
+            for (int xx = 0; xx < width; xx++) {
+                columnCount[xx] = Math.min(width - 1, xx + radius) - Math.max(0, xx - radius) + 1;
+            }
+            int side = 2 * radius + 2;
+            windowInverse = new float[side * side];
+            for (int rows = 1; rows < side; rows++) {
+                for (int cols = 1; cols < side; cols++) {
+                    windowInverse[rows * side + cols] = 1f / (rows * cols);
+                }
+            }
         }
         int bw = (width + BLOCK - 1) / BLOCK;
         for (int block : blocks) {
@@ -268,18 +289,18 @@ final class ColorGuide {
             int fy1 = Math.min(height, y1 + radius);
             int fw = fx1 - fx0;
             int fn = fw * (fy1 - fy0);
+            windowMeans(bx, aw, ax0, ay0, ay1, fx0, fx1, fy0, fy1, bmean);
             for (int y = fy0; y < fy1; y++) {
                 for (int xx = fx0; xx < fx1; xx++) {
-                    windowMeans(bx, an, aw, ax0, ay0, xx, y);
                     int i = y * width + xx;
-                    float pm = means[0];
-                    float vr = means[1] - mr[i] * pm;
-                    float vg = means[2] - mg[i] * pm;
-                    float vb = means[3] - mb[i] * pm;
+                    int l = (y - fy0) * fw + (xx - fx0);
+                    float pm = bmean[l];
+                    float vr = bmean[fn + l] - mr[i] * pm;
+                    float vg = bmean[2 * fn + l] - mg[i] * pm;
+                    float vb = bmean[3 * fn + l] - mb[i] * pm;
                     float a0 = s00[i] * vr + s01[i] * vg + s02[i] * vb;
                     float a1 = s01[i] * vr + s11[i] * vg + s12[i] * vb;
                     float a2 = s02[i] * vr + s12[i] * vg + s22[i] * vb;
-                    int l = (y - fy0) * fw + (xx - fx0);
                     bfit[l] = a0;
                     bfit[fn + l] = a1;
                     bfit[2 * fn + l] = a2;
@@ -287,46 +308,67 @@ final class ColorGuide {
                 }
             }
             // the block: window means of A and B, and the product
+            int kw = x1 - x0;
+            int kn = kw * (y1 - y0);
+            windowMeans(bfit, fw, fx0, fy0, fy1, x0, x1, y0, y1, bmean);
             for (int y = y0; y < y1; y++) {
                 for (int xx = x0; xx < x1; xx++) {
-                    windowMeans(bfit, fn, fw, fx0, fy0, xx, y);
                     int i = y * width + xx;
-                    out[i] = coverage[i] * (x[i] - (means[0] * r[i] + means[1] * g[i] + means[2] * b[i] + means[3]));
+                    int l = (y - y0) * kw + (xx - x0);
+                    out[i] = coverage[i] * (x[i] - (bmean[l] * r[i] + bmean[kn + l] * g[i] + bmean[2 * kn + l] * b[i]
+                            + bmean[3 * kn + l]));
                 }
             }
         }
     }
 
-    private final float[] means = new float[4];
-
     /**
-     * Means over the window around {@code (x, y)}, clipped to the image, of four planes of a
-     * block's scratch ({@code plane} values each, rows of {@code rowLength} starting at image
-     * position {@code (ox, oy)}), into {@link #means}.
+     * Means over the windows around the pixels of {@code [tx0, tx1) x [ty0, ty1)}, clipped to the
+     * image, of the four planes of a block's scratch {@code src} (rows of {@code rowLength} from
+     * image position {@code (ox, oy)} down to row {@code oy1}, which must hold every window), into
+     * the four planes of {@code dst} (rows of {@code tx1 - tx0}). Separable: sums along rows, then
+     * down columns, one window offset at a time so that each pass is a plain loop over a row.
      */
-    private void windowMeans(float[] buf, int plane, int rowLength, int ox, int oy, int x, int y) {
-        int wy0 = Math.max(0, y - radius);
-        int wy1 = Math.min(height - 1, y + radius);
-        int wx0 = Math.max(0, x - radius);
-        int wx1 = Math.min(width - 1, x + radius);
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        for (int wy = wy0; wy <= wy1; wy++) {
-            int row = (wy - oy) * rowLength - ox;
-            for (int wx = wx0; wx <= wx1; wx++) {
-                int l = row + wx;
-                s0 += buf[l];
-                s1 += buf[plane + l];
-                s2 += buf[2 * plane + l];
-                s3 += buf[3 * plane + l];
+    private void windowMeans(float[] src, int rowLength, int ox, int oy, int oy1, int tx0, int tx1, int ty0, int ty1,
+                             float[] dst) {
+        int tw = tx1 - tx0;
+        int rows = oy1 - oy;
+        int srcPlane = rowLength * rows;
+        int rowsPlane = tw * rows;
+        int dstPlane = tw * (ty1 - ty0);
+        for (int k = 0; k < 4; k++) {
+            // window sums along each row of the scratch, at the target columns
+            int rb = k * rowsPlane;
+            java.util.Arrays.fill(brows, rb, rb + rowsPlane, 0f);
+            for (int d = -radius; d <= radius; d++) {
+                int from = Math.max(tx0, -d);
+                int to = Math.min(tx1, width - d);
+                for (int y = 0; y < rows; y++) {
+                    int s = k * srcPlane + y * rowLength + d - ox;
+                    int t = rb + y * tw - tx0;
+                    for (int xx = from; xx < to; xx++) {
+                        brows[t + xx] += src[s + xx];
+                    }
+                }
+            }
+            // down the columns, then divided by the clipped window's size
+            int db = k * dstPlane;
+            java.util.Arrays.fill(dst, db, db + dstPlane, 0f);
+            for (int y = ty0; y < ty1; y++) {
+                int wy0 = Math.max(0, y - radius);
+                int wy1 = Math.min(height - 1, y + radius);
+                int t = db + (y - ty0) * tw;
+                for (int wy = wy0; wy <= wy1; wy++) {
+                    int s = rb + (wy - oy) * tw;
+                    for (int i = 0; i < tw; i++) {
+                        dst[t + i] += brows[s + i];
+                    }
+                }
+                int cy = wy1 - wy0 + 1;
+                for (int i = 0; i < tw; i++) {
+                    dst[t + i] *= windowInverse[cy * (2 * radius + 2) + columnCount[tx0 + i]];
+                }
             }
         }
-        float inv = 1f / ((wy1 - wy0 + 1) * (wx1 - wx0 + 1));
-        means[0] = s0 * inv;
-        means[1] = s1 * inv;
-        means[2] = s2 * inv;
-        means[3] = s3 * inv;
     }
 }
