@@ -106,12 +106,21 @@ final class ColorGuide {
         float full = (2 * radius + 1) * (2 * radius + 1);
         coverage = new float[n];
         for (int y = 0; y < height; y++) {
-            int cy = Math.min(height - 1, y + radius) - Math.max(0, y - radius) + 1;
+            int cy = windowSpan(y, height);
             for (int x = 0; x < width; x++) {
-                int cx = Math.min(width - 1, x + radius) - Math.max(0, x - radius) + 1;
+                int cx = windowSpan(x, width);
                 coverage[y * width + x] = cx * cy / full;
             }
         }
+    }
+
+    /**
+     * @param p    a row or column
+     * @param size the image's height or width
+     * @return how many rows or columns the window around {@code p} holds, clipped to the image
+     */
+    private int windowSpan(int p, int size) {
+        return Math.min(size - 1, p + radius) - Math.max(0, p - radius) + 1;
     }
 
     private FloatImage box(FloatImage src, FloatImage dst) {
@@ -248,7 +257,7 @@ final class ColorGuide {
             brows = new float[grown * (BLOCK + 2 * radius) * 4];
             columnCount = new int[width];
             for (int xx = 0; xx < width; xx++) {
-                columnCount[xx] = Math.min(width - 1, xx + radius) - Math.max(0, xx - radius) + 1;
+                columnCount[xx] = windowSpan(xx, width);
             }
             int side = 2 * radius + 2;
             windowInverse = new float[side * side];
@@ -356,15 +365,14 @@ final class ColorGuide {
             java.util.Arrays.fill(dst, db, db + dstPlane, 0f);
             for (int y = ty0; y < ty1; y++) {
                 int wy0 = Math.max(0, y - radius);
-                int wy1 = Math.min(height - 1, y + radius);
+                int cy = windowSpan(y, height);
                 int t = db + (y - ty0) * tw;
-                for (int wy = wy0; wy <= wy1; wy++) {
+                for (int wy = wy0; wy < wy0 + cy; wy++) {
                     int s = rb + (wy - oy) * tw;
                     for (int i = 0; i < tw; i++) {
                         dst[t + i] += brows[s + i];
                     }
                 }
-                int cy = wy1 - wy0 + 1;
                 for (int i = 0; i < tw; i++) {
                     dst[t + i] *= windowInverse[cy * (2 * radius + 2) + columnCount[tx0 + i]];
                 }
