@@ -9,7 +9,7 @@ import io.bgswap.image.ImageFiles;
 import io.bgswap.image.ImageFormat;
 import io.bgswap.image.Images;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -34,7 +34,7 @@ import java.util.NoSuchElementException;
  * <p>Rows are produced lazily, one image at a time, so a partition of any size runs in constant
  * memory. Instances are serialised to the executors; each executor thread uses its own copy.
  */
-final class SwapPartition implements MapPartitionsFunction<Row, Row> {
+final class SwapPartition implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SwapPartition.class);
     /** Error code of a failure that is not a {@link BgSwapException} (a defect, not bad input). */
