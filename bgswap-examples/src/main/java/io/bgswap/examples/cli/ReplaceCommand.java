@@ -101,8 +101,22 @@ final class ReplaceCommand implements Callable<Integer> {
             description = "How far the light wraps in pixels; 0 = about 1 %% of the long side")
     float lightWrapRadius;
 
+    @Option(names = "--finish-threads", paramLabel = "N", defaultValue = "1",
+            description = "Threads that matte, composite, encode and write the photos of a batch while the next is in inference; "
+                    + "more help only when those steps take longer than the inference (selfie, GPU) and cost memory; default: ${DEFAULT-VALUE}")
+    int finishThreads;
+
     @Mixin
     ModelOptions modelOptions;
+
+    /**
+     * @param finishThreads threads that finish photos
+     * @return photos in flight: one more than can be finished at once, so that one is always read
+     *     or in inference while the others finish; never fewer than the batch's default
+     */
+    static int inFlight(int finishThreads) {
+        return Math.max(StillImageBatch.DEFAULT_MAX_IN_FLIGHT, finishThreads + 1);
+    }
 
     CompositeOptions compositeOptions() {
         return CompositeOptions.builder().decontaminate(decontaminate).harmonize(harmonize).lightWrap(lightWrap)
@@ -112,6 +126,9 @@ final class ReplaceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (finishThreads < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--finish-threads must be at least 1, was " + finishThreads);
+        }
         if (watch != null || StandardStreams.involved(inputs, output)) {
             return callWatchOrPipe(err);
         }
@@ -139,7 +156,7 @@ final class ReplaceCommand implements Callable<Integer> {
                  Path out = target(in, toDirectory, dirFormat);
                  ImageFiles.write(matteOnly ? Images.matteToArgb(alpha) : swapper.compositor().composite(image, alpha, bg), out, quality);
                  return out;
-             }).build()) {
+             }).finishThreads(finishThreads).maxInFlight(inFlight(finishThreads)).build()) {
             for (Iterator<StillImageBatch.Outcome<Path, Path>> it = batch.process(files.iterator()); it.hasNext(); ) {
                 StillImageBatch.Outcome<Path, Path> outcome = it.next();
                 Path in = outcome.item();

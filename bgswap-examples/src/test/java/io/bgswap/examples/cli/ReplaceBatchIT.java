@@ -23,10 +23,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The command line's batch loop with the real smallest model: bad files among good ones are
- * reported by name, leave no output, and the batch goes on (exit code 1); an explicit device that
- * cannot be served stops before any work (exit code 3).
+ * reported by name, leave no output, and the batch goes on (exit code 1); several finishing
+ * threads write the same pictures as one; an explicit device that cannot be served stops before
+ * any work (exit code 3).
  */
 class ReplaceBatchIT {
+    private static final Path SAMPLE = Path.of("..", "samples", "portrait.jpg");
+
     @TempDir
     Path dir;
 
@@ -81,6 +84,40 @@ class ReplaceBatchIT {
                 .contains("e-bomb.png").contains("[IMAGE_TOO_LARGE]")
                 .contains("f-good.png").contains("already written")
                 .contains("5 of 7 inputs failed");
+    }
+
+    @Test
+    void severalFinishingThreadsWriteWhatOneWrites() throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.copy(SAMPLE, in.resolve("a-portrait.jpg"));
+        Files.writeString(in.resolve("b-text.png"), "not an image");
+        Files.write(in.resolve("c-quadrants.png"), TestImages.encode(TestImages.quadrants(120, 90), "png"));
+        Files.copy(SAMPLE, in.resolve("d-portrait.jpg"));
+        Files.write(in.resolve("e-small.jpg"), TestImages.encode(TestImages.quadrants(40, 64), "jpeg"));
+
+        Run one = bgswap("replace", in.toString(), "-o", dir.resolve("one").toString(), "-m", "isnet-small", "-b", "#336699");
+        Run three = bgswap("replace", in.toString(), "-o", dir.resolve("three").toString(), "-m", "isnet-small", "-b", "#336699",
+                "--finish-threads", "3");
+
+        for (Run run : List.of(one, three)) {
+            assertThat(run.exit()).as(run.err()).isEqualTo(BgSwapCommand.EXIT_PARTIAL);
+            assertThat(run.err()).contains("b-text.png").contains("1 of 5 inputs failed");
+        }
+        for (String name : List.of("a-portrait.png", "c-quadrants.png", "d-portrait.png", "e-small.png")) {
+            assertThat(ImageFiles.read(dir.resolve("three").resolve(name)).pixels())
+                    .as(name).isEqualTo(ImageFiles.read(dir.resolve("one").resolve(name)).pixels());
+        }
+        try (Stream<Path> s = Files.list(dir.resolve("three"))) {
+            assertThat(s.count()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void finishThreadsBelowOneIsAUsageError() {
+        Run run = bgswap("replace", SAMPLE.toString(), "-o", dir.resolve("p.png").toString(), "--finish-threads", "0");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--finish-threads must be at least 1, was 0");
+        assertThat(dir.resolve("p.png")).doesNotExist();
     }
 
     @Test
