@@ -43,9 +43,12 @@ import java.util.stream.Stream;
  *
  * The images of IMAGE_DIR are copied COPIES times (default 6) into a temporary directory. After
  * a warm-up (one pass of the plain loop over all inputs; for Spark, {@value #WARM_JOBS} jobs over
- * one copy in each session), each round times every variant once. Every variant is printed with the
- * JIT compilation time, collector pauses and busiest Java threads of the JVM while it ran, and the
- * end shows each round's ratios.
+ * one copy in each session), each round times every variant twice, in mirrored order (plain on one
+ * thread, {@code local[1]}, {@code local[2]}, plain on two threads, then the same backwards), and
+ * compares the sums of each variant's two times, so that a steady change of the machine's speed
+ * during the round does not favour the variants timed first. Every timing is printed with the JIT
+ * compilation time, collector pauses and busiest Java threads of the JVM while it ran, and the end
+ * shows each round's ratios, and those of its first pass alone.
  */
 public final class SparkScalingBench {
     /**
@@ -112,15 +115,30 @@ public final class SparkScalingBench {
         System.out.println("round  variant        images  seconds  img/s   ms/img  load");
         List<String> ratios = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
-            double p1 = report(r, "plain 1 thread", inputs.size(), plain(swapper, bg, inputs, work.resolve("out-plain"), 1));
-            double l1 = report(r, "spark local[1]", inputs.size(), spark(1, in, warm, options));
-            double l2 = report(r, "spark local[2]", inputs.size(), spark(2, in, warm, options));
-            double p2 = report(r, "plain 2 threads", inputs.size(), plain(swapper, bg, inputs, work.resolve("out-plain2"), 2));
+            // every variant twice, the second time in reverse order: a steady change of the machine's
+            // speed over the round then weighs the same on each variant's sum
+            double[] p1 = new double[2];
+            double[] l1 = new double[2];
+            double[] l2 = new double[2];
+            double[] p2 = new double[2];
+            p1[0] = report(r, "plain 1 thread", inputs.size(), plain(swapper, bg, inputs, work.resolve("out-plain"), 1));
+            l1[0] = report(r, "spark local[1]", inputs.size(), spark(1, in, warm, options));
+            l2[0] = report(r, "spark local[2]", inputs.size(), spark(2, in, warm, options));
+            p2[0] = report(r, "plain 2 threads", inputs.size(), plain(swapper, bg, inputs, work.resolve("out-plain2"), 2));
+            p2[1] = report(r, "plain 2 threads", inputs.size(), plain(swapper, bg, inputs, work.resolve("out-plain2"), 2));
+            l2[1] = report(r, "spark local[2]", inputs.size(), spark(2, in, warm, options));
+            l1[1] = report(r, "spark local[1]", inputs.size(), spark(1, in, warm, options));
+            p1[1] = report(r, "plain 1 thread", inputs.size(), plain(swapper, bg, inputs, work.resolve("out-plain"), 1));
             ratios.add(String.format(Locale.ROOT, "round %d: local[2] / local[1] %.2fx, local[2] / plain 2 threads %.2fx,"
-                    + " plain 2 / plain 1 %.2fx", r, l1 / l2, p2 / l2, p1 / p2));
+                    + " plain 2 / plain 1 %.2fx (first pass alone: %.2fx, %.2fx, %.2fx)", r, sum(l1) / sum(l2), sum(p2) / sum(l2),
+                    sum(p1) / sum(p2), l1[0] / l2[0], p2[0] / l2[0], p1[0] / p2[0]));
         }
         ExecutorSwappers.closeAll();
         ratios.forEach(System.out::println);
+    }
+
+    private static double sum(double[] seconds) {
+        return seconds[0] + seconds[1];
     }
 
     /**
